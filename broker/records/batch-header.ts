@@ -81,7 +81,9 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
 }
 
 /** Result of looking at the bytes at `pos` of a log or a request: a whole batch, an incomplete
- * tail (fewer bytes than the batch claims), or bytes that cannot be a batch. */
+ * tail (fewer bytes than the batch claims), or bytes that cannot be a batch. `needed` is the total
+ * number of bytes from `pos` the batch occupies (BATCH.OVERHEAD, a lower bound, while even the
+ * length field is missing), so a reader can fetch exactly `needed` bytes at `pos`. */
 export type BatchProbe =
   | { kind: 'batch'; header: BatchHeader }
   | { kind: 'truncated'; needed: number }
@@ -94,7 +96,7 @@ export function probeBatch(buf: Buffer, pos = 0, end = buf.length): BatchProbe {
   if (available < BATCH.OVERHEAD) {
     return available < BATCH.LOG_OVERHEAD
       ? { kind: 'truncated', needed: BATCH.OVERHEAD }
-      : truncatedOrInvalidLength(buf.readInt32BE(pos + BATCH.BATCH_LENGTH), available);
+      : truncatedOrInvalidLength(buf.readInt32BE(pos + BATCH.BATCH_LENGTH));
   }
   const batchLength = buf.readInt32BE(pos + BATCH.BATCH_LENGTH);
   if (batchLength < BATCH.OVERHEAD - BATCH.LOG_OVERHEAD) {
@@ -117,9 +119,11 @@ export function probeBatch(buf: Buffer, pos = 0, end = buf.length): BatchProbe {
   return { kind: 'batch', header };
 }
 
-function truncatedOrInvalidLength(batchLength: number, available: number): BatchProbe {
+function truncatedOrInvalidLength(batchLength: number): BatchProbe {
   if (batchLength < BATCH.OVERHEAD - BATCH.LOG_OVERHEAD) return { kind: 'invalid', reason: `batchLength ${batchLength} is below the minimum` };
-  return { kind: 'truncated', needed: batchLength + BATCH.LOG_OVERHEAD - available };
+  // Total size, like the other 'truncated' results (this branch used to return the bytes
+  // still missing instead, so `needed` meant two different things).
+  return { kind: 'truncated', needed: batchLength + BATCH.LOG_OVERHEAD };
 }
 
 /** Validates that `bytes` is exactly one record batch v2 a producer may send. Throws
@@ -141,6 +145,11 @@ export function validateProducedBatch(bytes: Buffer, maxBytes: number): BatchHea
     throw new SluiceError(reason.startsWith('CRC') ? 'CORRUPT_BATCH' : 'INVALID_BATCH', reason);
   }
   const { header } = probe;
+  // readBatchHeader maps codes 5-7 to 'none'; storing such a batch would break every consumer.
+  const code = header.attributes & 0x07;
+  if (code >= CODEC_BY_CODE.length) {
+    throw new SluiceError('UNSUPPORTED_COMPRESSION', `compression code ${code} is not defined (0-4 are)`, { code });
+  }
   if (header.isControl) throw new SluiceError('INVALID_BATCH', 'control batches are written by the broker, not producers');
   if (header.producerId >= 0 && header.baseSequence < 0) {
     throw new SluiceError('INVALID_BATCH', `producerId ${header.producerId} requires a baseSequence >= 0`);
