@@ -249,10 +249,22 @@ export class FileLogStore implements LogStore {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.adminChain;
     const partitions = [...this.topics.values()].flatMap((e) => e.partitions);
+    // Read before close(): closing moves a failed partition to `closed` and forgets the failure.
+    const healthy = partitions.every((p) => p.healthy);
     await Promise.all(partitions.map((p) => p.close()));
-    if (partitions.every((p) => p.healthy)) await writeMarker(this.dataDir, CLEAN_SHUTDOWN_FILE);
+    if (healthy) await this.markCleanShutdown();
     else this.logger.warn('a partition failed on the write path; not marking the shutdown clean so the next open rescans', {});
     this.state = 'closed';
+  }
+
+  /** Best effort: without the marker the next open only rescans, so a full disk here must not
+   * turn an orderly close into a failure. */
+  private async markCleanShutdown(): Promise<void> {
+    try {
+      await writeMarker(this.dataDir, CLEAN_SHUTDOWN_FILE);
+    } catch (err) {
+      this.logger.warn('could not write the clean-shutdown marker; the next open will rescan', { error: (err as Error).message });
+    }
   }
 
   private async runRetentionTimer(): Promise<void> {
