@@ -1,0 +1,128 @@
+/**
+ * Broker configuration, read once from the environment at startup.
+ *
+ * | variable                       | default        | meaning                                             |
+ * | ------------------------------ | -------------- | --------------------------------------------------- |
+ * | `SLUICE_DATA_DIR`              | `./data`       | where logs and the metadata DB live (made absolute) |
+ * | `SLUICE_FLUSH_POLICY`          | `sync`         | `sync` or `interval` (see `FlushPolicy`)            |
+ * | `SLUICE_FLUSH_INTERVAL_MS`     | `1000`         | fdatasync period for `interval`                     |
+ * | `SLUICE_KAFKA_HOST`            | `127.0.0.1`    | address the Kafka listener binds                    |
+ * | `SLUICE_KAFKA_PORT`            | `9092`         | port the Kafka listener binds (0 = any free port)   |
+ * | `SLUICE_KAFKA_ADVERTISED_HOST` | the bind host  | host clients are told to connect to (Metadata)      |
+ *
+ * An empty variable counts as unset. Any invalid value stops startup with a `BrokerConfigError`
+ * that names every offending variable, so an operator fixes them all in one go.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { FlushPolicy } from './storage/types.js';
+
+export interface KafkaListenerConfig {
+  host: string;
+  port: number;
+  advertisedHost: string;
+}
+
+export interface BrokerConfig {
+  /** Absolute path. */
+  dataDir: string;
+  flushPolicy: FlushPolicy;
+  flushIntervalMs: number;
+  kafka: KafkaListenerConfig;
+}
+
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+export const DEFAULT_KAFKA_HOST = '127.0.0.1';
+export const DEFAULT_KAFKA_PORT = 9092;
+/** One hour: beyond that `interval` is not a flush policy any more, it is a data-loss policy. */
+export const MAX_FLUSH_INTERVAL_MS = 3_600_000;
+
+/** Thrown by `loadBrokerConfig`; `issues` has one entry per offending variable. */
+export class BrokerConfigError extends Error {
+  override readonly name = 'BrokerConfigError';
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid broker configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
+    );
+  }
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** Empty or blank counts as unset, as it does in most .env tooling. */
+const unsetIfBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const integerString = (min: number, max: number, what: string) =>
+  z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, { error: `must be ${what}, an integer from ${min} to ${max}` })
+      .transform(Number)
+      .pipe(z.number().int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
+      .optional(),
+  );
+
+const hostString = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .trim()
+    .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address (no spaces, no scheme, no path)' })
+    .optional(),
+);
+
+const envSchema = z.object({
+  SLUICE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().optional()),
+  SLUICE_FLUSH_POLICY: z.preprocess(
+    unsetIfBlank,
+    z.enum(['sync', 'interval'], { error: 'must be "sync" or "interval"' }).optional(),
+  ),
+  SLUICE_FLUSH_INTERVAL_MS: integerString(1, MAX_FLUSH_INTERVAL_MS, 'milliseconds'),
+  SLUICE_KAFKA_HOST: hostString,
+  SLUICE_KAFKA_PORT: integerString(0, 65535, 'a TCP port'),
+  SLUICE_KAFKA_ADVERTISED_HOST: hostString.refine((h) => h === undefined || !WILDCARD_HOSTS.has(h), {
+    error: 'must be an address clients can connect to, not a wildcard bind address',
+  }),
+});
+
+export interface LoadBrokerConfigOptions {
+  /** Base for a relative `SLUICE_DATA_DIR`; defaults to `process.cwd()`. */
+  cwd?: string;
+}
+
+/**
+ * Parses the broker's environment variables. Throws `BrokerConfigError` naming each invalid
+ * variable and what it must be, with the value it got.
+ */
+export function loadBrokerConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadBrokerConfigOptions = {},
+): BrokerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const got = env[variable];
+      return { variable, message: `${issue.message} (got ${JSON.stringify(got)})` };
+    });
+    throw new BrokerConfigError(issues);
+  }
+  const e = parsed.data;
+  const host = e.SLUICE_KAFKA_HOST ?? DEFAULT_KAFKA_HOST;
+  return {
+    dataDir: resolve(options.cwd ?? process.cwd(), e.SLUICE_DATA_DIR ?? DEFAULT_DATA_DIR),
+    flushPolicy: e.SLUICE_FLUSH_POLICY ?? 'sync',
+    flushIntervalMs: e.SLUICE_FLUSH_INTERVAL_MS ?? DEFAULT_FLUSH_INTERVAL_MS,
+    kafka: {
+      host,
+      port: e.SLUICE_KAFKA_PORT ?? DEFAULT_KAFKA_PORT,
+      // A wildcard bind address is not something a client can dial (Kafka refuses it as an
+      // advertised listener too), so advertise the machine's name instead.
+      advertisedHost: e.SLUICE_KAFKA_ADVERTISED_HOST ?? (WILDCARD_HOSTS.has(host) ? hostname() : host),
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Next.js calls `register()` once per server process, before the first request is handled.
+ * This is where the web console's process brings up what it serves: the metadata DB (migrated,
+ * with the built-in cluster row present) and the in-process broker. Both run under `next start`
+ * and `next dev` alike.
+ *
+ * A configuration error or a broker that cannot open its data stops the process with exit code
+ * 1 and a message naming the cause, rather than serving a console for a broker that is not there.
+ */
+export async function register(): Promise<void> {
+  // Everything lives inside this `if`: Next.js also compiles this file for the Edge runtime, with
+  // NEXT_RUNTIME replaced by 'edge', and the bundler drops the block (and the Node-only modules it
+  // imports) only when the condition itself is the constant. An early `return` would not do that.
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // The build's prerender workers load this too; they must not touch the data dir.
+    if (process.env.NEXT_PHASE === 'phase-production-build') return;
+
+    const { BrokerConfigError, loadBrokerConfig } = await import('./broker/config.js');
+    const { installShutdownHandlers, registerShutdownHook, startBroker } = await import('./broker/runtime.js');
+    const { createLogger } = await import('./broker/logger.js');
+    const log = createLogger('server');
+
+    try {
+      // Validate the environment before touching anything on disk.
+      const config = loadBrokerConfig();
+
+      const { migrateDatabase } = await import('./server/db/migrate.js');
+      const { closeDb, getDb } = await import('./server/db/client.js');
+      const { ensureBuiltinCluster } = await import('./server/db/clusters.js');
+
+      // Installed first, so that a signal during migration or recovery still shuts down cleanly.
+      registerShutdownHook('metadata-db', closeDb);
+      installShutdownHandlers();
+
+      const migrated = await migrateDatabase();
+      if (migrated.applied.length > 0) {
+        log.info('metadata database migrated', { database: migrated.database, applied: migrated.applied, durationMs: migrated.durationMs });
+      }
+      await ensureBuiltinCluster(getDb());
+      await startBroker(config);
+    } catch (err) {
+      if (err instanceof BrokerConfigError) {
+        process.stderr.write(err.message + '\n');
+      } else {
+        log.error('startup failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      }
+      process.exit(1);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The web console as a user runs it: `npm start` (scripts/start.ts) on a free port with a temp
+ * data dir, checked over HTTP and in real headless Chromium, then stopped with SIGTERM.
+ *
+ * The production build is reused when it is newer than every source file (the same check
+ * `npm start` makes); otherwise it is rebuilt here first, which takes minutes on a small machine.
+ * Chromium is required: without /usr/bin/chromium the browser test fails, it is not skipped.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrokerStatus } from '../../broker/runtime.js';
+import { CLEAN_SHUTDOWN_FILE } from '../../broker/storage/file-log-store.js';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const SCREENSHOT_DIR = join(ROOT, 'test-results');
+
+let dataDir: string;
+let baseUrl: string;
+let server: ChildProcessWithoutNullStreams;
+let serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+let output = '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = output.match(pattern);
+    if (match) return match;
+    if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode} before ${pattern}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  const buildLog: string[] = [];
+  try {
+    await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
+  }
+
+  dataDir = await mkdtemp(join(tmpdir(), 'sluice-app-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    SLUICE_HTTP_HOST: '127.0.0.1',
+    SLUICE_DATA_DIR: dataDir,
+    SLUICE_LOG_LEVEL: 'info',
+  };
+  delete env.DATABASE_URL; // the default: SQLite in the data dir
+  server = spawn(TSX, ['scripts/start.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so cleanup can reach the Next.js child even if a test fails.
+    detached: true,
+  }) as unknown as ChildProcessWithoutNullStreams;
+  server.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
+  serverExit = new Promise((r) => server.on('exit', (code, signal) => r({ code, signal })));
+  await waitForOutput(/\[sluice\] Sluice is ready: (http:\/\/\S+)/, 180_000);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  if (server?.pid && server.exitCode === null && server.signalCode === null) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start: the web console', () => {
+  it('prints the URL it serves on', () => {
+    expect(output).toContain(`[sluice] Sluice is ready: ${baseUrl}`);
+  });
+
+  it('GET /api/health answers 200 with the broker state', async () => {
+    const res = await fetch(`${baseUrl}/api/health`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    const body = (await res.json()) as { status: string; broker: string; uptimeMs: number };
+    expect(body).toMatchObject({ status: 'ok', broker: 'running' });
+    expect(body.uptimeMs).toBeGreaterThan(0);
+  });
+
+  it('GET /api/v1/broker answers the broker status, uncached', async () => {
+    const res = await fetch(`${baseUrl}/api/v1/broker`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    const status = (await res.json()) as BrokerStatus;
+    expect(status).toMatchObject({
+      state: 'running',
+      dataDir,
+      topics: 0,
+      partitions: 0,
+      flushPolicy: 'sync',
+      flushIntervalMs: 1000,
+      kafkaListener: { host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', enabled: false },
+      version: expect.any(String),
+    });
+    expect(status.pid).not.toBe(process.pid);
+    expect(status.startedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('migrated the metadata database into the data dir', () => {
+    expect(existsSync(join(dataDir, 'sluice.db'))).toBe(true);
+  });
+
+  it('GET / renders the status on the server (first paint has the data)', async () => {
+    const res = await fetch(`${baseUrl}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Sluice');
+    expect(html).toContain(dataDir);
+    expect(html).toContain('Running');
+    expect(html).toContain('not enabled yet');
+  });
+
+  it('in Chromium: shows the status cards and refreshes them live', async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: this test needs Debian's Chromium (apt-get install -y chromium). It is not skipped, it fails.`,
+      );
+    }
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      const problems: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+      });
+
+      await page.goto(baseUrl, { waitUntil: 'load' });
+      await expect(page.title()).resolves.toBe('Sluice');
+      expect(await page.locator('header .brand').innerText()).toContain('Sluice');
+      for (const card of ['card-state', 'card-uptime', 'card-topics', 'card-disk', 'card-data-dir', 'card-flush', 'card-kafka']) {
+        expect(await page.getByTestId(card).isVisible(), card).toBe(true);
+      }
+      expect(await page.getByTestId('broker-state').innerText()).toBe('Running');
+      expect(await page.getByTestId('data-dir').innerText()).toBe(dataDir);
+      expect(await page.getByTestId('card-kafka').innerText()).toContain('not enabled yet');
+      expect(await page.getByTestId('card-flush').innerText()).toMatch(/sync[\s\S]*fdatasync/);
+      expect(await page.getByTestId('card-disk').innerText()).toMatch(/\d+(\.\d+)? (B|KiB|MiB|GiB)/);
+
+      // The client refetches /api/v1/broker every 2 s and the uptime moves on.
+      const firstUptime = await page.getByTestId('uptime').innerText();
+      expect(firstUptime).toMatch(/^uptime \d/);
+      const refetch = await page.waitForResponse((r) => r.url() === `${baseUrl}/api/v1/broker` && r.status() === 200, {
+        timeout: 10_000,
+      });
+      expect(((await refetch.json()) as BrokerStatus).dataDir).toBe(dataDir);
+      await page.waitForFunction(
+        (before) => document.querySelector('[data-testid="uptime"]')?.textContent !== before,
+        firstUptime,
+        { timeout: 10_000 },
+      );
+      expect(await page.getByTestId('uptime').innerText()).not.toBe(firstUptime);
+
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-overview.png'), fullPage: true });
+      // Hydration mismatches and failed requests show up as console errors.
+      expect(problems).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
+  }, 120_000);
+
+  it('SIGTERM stops the server and the broker cleanly, exit code 0', async () => {
+    server.kill('SIGTERM');
+    const { code, signal } = await serverExit;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(output).toContain('"msg":"broker stopped"');
+    expect(output).toMatch(/"msg":"shutdown complete","exitCode":0/);
+    expect(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(true);
+    await expect(fetch(`${baseUrl}/api/health`)).rejects.toThrow();
+  }, 60_000);
+});

@@ -1,0 +1,96 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BrokerConfigError, loadBrokerConfig } from '../../broker/config.js';
+
+function configError(env: Record<string, string>): BrokerConfigError {
+  try {
+    loadBrokerConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BrokerConfigError);
+    return err as BrokerConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadBrokerConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(loadBrokerConfig({}, { cwd: '/srv/sluice' })).toEqual({
+      dataDir: '/srv/sluice/data',
+      flushPolicy: 'sync',
+      flushIntervalMs: 1000,
+      kafka: { host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1' },
+    });
+  });
+
+  it('resolves a relative data dir against the working directory, and keeps an absolute one', () => {
+    expect(loadBrokerConfig({ SLUICE_DATA_DIR: 'var/d' }).dataDir).toBe(resolve(process.cwd(), 'var/d'));
+    expect(loadBrokerConfig({ SLUICE_DATA_DIR: '/tmp/x/../y' }).dataDir).toBe('/tmp/y');
+  });
+
+  it('reads every variable', () => {
+    const config = loadBrokerConfig({
+      SLUICE_DATA_DIR: '/var/lib/sluice',
+      SLUICE_FLUSH_POLICY: 'interval',
+      SLUICE_FLUSH_INTERVAL_MS: '250',
+      SLUICE_KAFKA_HOST: '10.0.0.5',
+      SLUICE_KAFKA_PORT: '19092',
+      SLUICE_KAFKA_ADVERTISED_HOST: 'broker.example.internal',
+    });
+    expect(config).toEqual({
+      dataDir: '/var/lib/sluice',
+      flushPolicy: 'interval',
+      flushIntervalMs: 250,
+      kafka: { host: '10.0.0.5', port: 19092, advertisedHost: 'broker.example.internal' },
+    });
+  });
+
+  it('advertises the bind host by default, and the machine name for a wildcard bind', () => {
+    expect(loadBrokerConfig({ SLUICE_KAFKA_HOST: 'kafka.local' }).kafka.advertisedHost).toBe('kafka.local');
+    expect(loadBrokerConfig({ SLUICE_KAFKA_HOST: '0.0.0.0' }).kafka.advertisedHost).toBe(hostname());
+    expect(loadBrokerConfig({ SLUICE_KAFKA_HOST: '::' }).kafka.advertisedHost).toBe(hostname());
+  });
+
+  it('treats empty and blank values as unset, and trims numbers', () => {
+    const config = loadBrokerConfig({ SLUICE_FLUSH_POLICY: '', SLUICE_KAFKA_PORT: '  ', SLUICE_FLUSH_INTERVAL_MS: ' 40 ' });
+    expect(config.flushPolicy).toBe('sync');
+    expect(config.kafka.port).toBe(9092);
+    expect(config.flushIntervalMs).toBe(40);
+  });
+
+  it('accepts port 0 (any free port) and 65535', () => {
+    expect(loadBrokerConfig({ SLUICE_KAFKA_PORT: '0' }).kafka.port).toBe(0);
+    expect(loadBrokerConfig({ SLUICE_KAFKA_PORT: '65535' }).kafka.port).toBe(65535);
+  });
+
+  it.each([
+    ['SLUICE_FLUSH_POLICY', 'always', /must be "sync" or "interval" \(got "always"\)/],
+    ['SLUICE_FLUSH_POLICY', 'SYNC', /must be "sync" or "interval"/],
+    ['SLUICE_FLUSH_INTERVAL_MS', '0', /must be at least 1 \(got "0"\)/],
+    ['SLUICE_FLUSH_INTERVAL_MS', '1.5', /integer/],
+    ['SLUICE_FLUSH_INTERVAL_MS', '-5', /integer/],
+    ['SLUICE_FLUSH_INTERVAL_MS', '99999999', /must be at most 3600000/],
+    ['SLUICE_KAFKA_PORT', 'abc', /must be a TCP port, an integer from 0 to 65535 \(got "abc"\)/],
+    ['SLUICE_KAFKA_PORT', '65536', /must be at most 65535/],
+    ['SLUICE_KAFKA_PORT', '9092x', /TCP port/],
+    ['SLUICE_KAFKA_HOST', 'http://localhost', /host name or IP address/],
+    ['SLUICE_KAFKA_HOST', 'two words', /host name or IP address/],
+    ['SLUICE_KAFKA_ADVERTISED_HOST', '0.0.0.0', /not a wildcard/],
+  ])('rejects %s=%j naming the variable', (variable, value, message) => {
+    const err = configError({ [variable]: value });
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]?.variable).toBe(variable);
+    expect(err.issues[0]?.message).toMatch(message);
+    expect(err.message).toContain(`${variable}: `);
+  });
+
+  it('reports every invalid variable at once', () => {
+    const err = configError({ SLUICE_FLUSH_POLICY: 'fast', SLUICE_KAFKA_PORT: '-1', SLUICE_FLUSH_INTERVAL_MS: 'soon' });
+    expect(err.issues.map((i) => i.variable).sort()).toEqual(['SLUICE_FLUSH_INTERVAL_MS', 'SLUICE_FLUSH_POLICY', 'SLUICE_KAFKA_PORT']);
+    expect(err.message.split('\n')[0]).toBe('Invalid broker configuration:');
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(() => loadBrokerConfig({ PATH: '/bin', PORT: 'not-a-port', SLUICE_SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * `npm run broker` as a real process: starts, logs its data dir and flush policy, and on SIGTERM
+ * or SIGINT closes the store (clean-shutdown marker written) and exits 0.
+ *
+ * The process is tsx run directly (what `npm run broker` runs), not through `npx`: npx does not
+ * pass SIGTERM on to its child (it exits 143 and leaves the child running), so a signal sent to
+ * an `npx tsx …` process never reaches the broker.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLEAN_SHUTDOWN_FILE } from '../../broker/storage/file-log-store.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+interface LogLine {
+  level: string;
+  component: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+class BrokerProcess {
+  readonly lines: LogLine[] = [];
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.take('stdout', chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.take('stderr', chunk));
+    this.exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  }
+
+  private take(stream: 'stdout' | 'stderr', chunk: string): void {
+    const before = this[stream];
+    this[stream] += chunk;
+    const complete = this[stream].slice(0, this[stream].lastIndexOf('\n') + 1);
+    const fresh = complete.slice(before.slice(0, before.lastIndexOf('\n') + 1).length);
+    for (const raw of fresh.split('\n')) {
+      if (!raw.startsWith('{')) continue;
+      try {
+        this.lines.push(JSON.parse(raw) as LogLine);
+      } catch {
+        // not one of ours
+      }
+    }
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  async waitForLog(msg: string, timeoutMs = 30_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find((l) => l.msg === msg);
+      if (found) return found;
+      if (this.child.exitCode !== null) throw new Error(`broker exited (${this.child.exitCode}) before logging "${msg}":\n${this.stdout}\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`no "${msg}" log line within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+  }
+}
+
+function runBroker(env: Record<string, string>): BrokerProcess {
+  const child = spawn(TSX, ['broker/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as unknown as ChildProcessWithoutNullStreams;
+  return new BrokerProcess(child);
+}
+
+let dataDir: string;
+let running: BrokerProcess | undefined;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'sluice-main-'));
+});
+
+afterEach(async () => {
+  if (running && running.child.exitCode === null) {
+    running.child.kill('SIGKILL');
+    await running.exited;
+  }
+  running = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run broker (broker/main.ts)', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('starts, then on %s shuts down cleanly with exit code 0', async (signal) => {
+    const broker = (running = runBroker({ SLUICE_DATA_DIR: dataDir, SLUICE_FLUSH_POLICY: 'interval', SLUICE_FLUSH_INTERVAL_MS: '200' }));
+    const started = await broker.waitForLog('broker started');
+    expect(started).toMatchObject({ dataDir, flushPolicy: 'interval', flushIntervalMs: 200 });
+    const ready = await broker.waitForLog('standalone broker ready; stop with SIGINT or SIGTERM');
+    expect(ready).toMatchObject({ dataDir, flushPolicy: 'interval', pid: expect.any(Number) });
+    expect(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(false); // removed while running
+
+    broker.child.kill(signal);
+    const { code, signal: bySignal } = await broker.exited;
+    expect({ code, bySignal }).toEqual({ code: 0, bySignal: null });
+    expect(broker.lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['shutting down', 'broker stopping', 'broker stopped', 'shutdown complete']),
+    );
+    expect(broker.lines.find((l) => l.msg === 'shutting down')).toMatchObject({ signal });
+    expect(broker.lines.find((l) => l.msg === 'shutdown complete')).toMatchObject({ exitCode: 0 });
+    expect(broker.stderr).toBe('');
+    expect(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(true);
+
+    // The next start finds the marker: no recovery scan.
+    const again = (running = runBroker({ SLUICE_DATA_DIR: dataDir }));
+    await again.waitForLog('broker started');
+    expect(again.lines.some((l) => l.msg.includes('no clean-shutdown marker'))).toBe(false);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+  });
+
+  it('a broker killed without a chance to close is recovered on the next start', async () => {
+    const broker = (running = runBroker({ SLUICE_DATA_DIR: dataDir }));
+    await broker.waitForLog('standalone broker ready; stop with SIGINT or SIGTERM');
+    broker.child.kill('SIGKILL');
+    await broker.exited;
+    expect(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(false);
+
+    const again = (running = runBroker({ SLUICE_DATA_DIR: dataDir }));
+    await again.waitForLog('broker started');
+    expect(again.lines.some((l) => l.msg.includes('no clean-shutdown marker'))).toBe(true);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+  });
+
+  it('refuses an invalid environment with exit code 2, naming the variable', async () => {
+    const broker = (running = runBroker({ SLUICE_DATA_DIR: dataDir, SLUICE_KAFKA_PORT: 'ninety', SLUICE_FLUSH_POLICY: 'never' }));
+    const { code } = await broker.exited;
+    expect(code).toBe(2);
+    expect(broker.stderr).toContain('Invalid broker configuration');
+    expect(broker.stderr).toContain('SLUICE_KAFKA_PORT: must be a TCP port');
+    expect(broker.stderr).toContain('SLUICE_FLUSH_POLICY: must be "sync" or "interval" (got "never")');
+    expect(broker.lines.some((l) => l.msg === 'broker started')).toBe(false);
+  });
+
+  it('exits 1 with the cause when the data dir cannot be used', async () => {
+    const notADir = join(dataDir, 'a-file');
+    writeFileSync(notADir, 'not a directory');
+    const broker = (running = runBroker({ SLUICE_DATA_DIR: join(notADir, 'data') }));
+    const { code } = await broker.exited;
+    expect(code).toBe(1);
+    expect(broker.stderr).toContain('broker failed to start');
+    expect(broker.stderr).toContain('ENOTDIR');
+  });
+});
