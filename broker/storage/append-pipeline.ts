@@ -184,11 +184,14 @@ export class AppendPipeline {
     );
   }
 
-  /** Only the new file and its directory entry are on the append path. The old segment is sealed
-   * in the background: fdatasync first, index files after, so on open a valid index always means
-   * a complete, flushed segment (acks for its last runs still come from the syncer). */
+  /** The old segment is made durable BEFORE the new file exists: recovery treats a torn tail in a
+   * segment that is not the last one as damage, so a power cut mid-roll must never leave one
+   * (a roll happens once per segmentBytes, so this wait is off the common path). Its index files
+   * are written in the background; on open a valid index always means a complete segment. */
   private async roll(): Promise<void> {
     const old = this.host.activeSegment();
+    await old.datasync();
+    this.host.counters.fsyncs++;
     const next = await Segment.create(this.host.dir, old.nextOffset);
     await fsyncDir(this.host.dir);
     this.host.counters.fsyncs++;
@@ -199,8 +202,6 @@ export class AppendPipeline {
 
   private async seal(segment: Segment): Promise<void> {
     try {
-      await segment.datasync();
-      this.host.counters.fsyncs++;
       await segment.sealIndexes();
     } catch (err) {
       this.host.fail(err);

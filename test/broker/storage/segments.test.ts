@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Segment } from '../../../broker/storage/segment.js';
 import { freshTopic, makeBatch, partitionPath, splitBatches, storeFixture } from './helpers.js';
 
 const fx = storeFixture();
@@ -12,6 +13,39 @@ async function logFiles(dir: string): Promise<string[]> {
 }
 
 describe('segment roll', () => {
+  it('makes the old segment durable before the next segment file exists', async () => {
+    // Recovery calls a torn tail in a non-last segment damage; a power cut mid-roll must never
+    // produce one, so every roll must fdatasync the old segment before creating the new file.
+    const { store } = await fx.open();
+    const topic = freshTopic();
+    await store.createTopic(topic, 1, { segmentBytes: 1000, flushPolicy: 'interval', flushIntervalMs: 3_600_000 });
+    const events: string[] = [];
+    const datasync = Segment.prototype.datasync;
+    const create = Segment.create;
+    const syncSpy = vi.spyOn(Segment.prototype, 'datasync').mockImplementation(async function (this: Segment) {
+      events.push(`sync ${this.baseOffset}`);
+      return datasync.call(this);
+    });
+    const createSpy = vi.spyOn(Segment, 'create').mockImplementation(async (dir, baseOffset) => {
+      events.push(`create ${baseOffset}`);
+      return create.call(Segment, dir, baseOffset);
+    });
+    try {
+      for (let i = 0; i < 8; i++) await store.append(topic, 0, makeBatch({ count: 2, valueSize: 100 }));
+    } finally {
+      syncSpy.mockRestore();
+      createSpy.mockRestore();
+    }
+    const creates = events.filter((e) => e.startsWith('create'));
+    expect(creates.length).toBeGreaterThanOrEqual(2);
+    let previous = 0;
+    for (const c of creates) {
+      const at = events.indexOf(c);
+      expect(events.slice(0, at), `${c} before the old segment was synced`).toContain(`sync ${previous}`);
+      previous = Number(c.split(' ')[1]);
+    }
+  });
+
   it('rolls by size; the new segment is named after its base offset', async () => {
     const { store, dataDir } = await fx.open();
     const topic = freshTopic();
