@@ -15,8 +15,9 @@ import zlib from 'node:zlib';
 import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi';
 import { compress as snappyCompress, compressSync as snappyCompressSync, uncompress as snappyUncompress, uncompressSync as snappyUncompressSync } from 'snappy';
 import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
-// The native binding is CommonJS without static export names, so only a default import works.
-import zstdBinding from 'zstd-napi/binding';
+// The native binding is CommonJS without static export names, so only a default import works;
+// the .js suffix is required by Node's own ESM loader (the package has no exports map).
+import zstdBinding from 'zstd-napi/binding.js';
 import { SluiceError } from '../errors.js';
 import { COMPRESSION_CODES, type CompressionCodec } from './batch-header.js';
 

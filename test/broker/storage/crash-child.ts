@@ -13,7 +13,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import type { Logger } from '../../../broker/logger.js';
-import { buildBatch } from '../../../bench/lib/record-batch.js';
+import { encodeBatch } from '../../../broker/records/encoder.js';
 import { CRASH_TOPICS, batchHash, formatAck, makePayload, prng } from './crash-harness.js';
 
 const [dataDir, ackFile, cycleArg, seedArg] = process.argv.slice(2);
@@ -67,7 +67,7 @@ async function worker(): Promise<void> {
     const seq = batchSeq++;
     // Mostly small records, sometimes a large one so batches straddle segment boundaries unevenly.
     const values = Array.from({ length: count }, (_, i) => makePayload(cycle, seq, topicIdx, partition, i, rand() < 0.02 ? 1000 + ((rand() * 3000) | 0) : (rand() * 120) | 0, rand));
-    const batch = buildBatch(values);
+    const batch = await encodeBatch(values.map((value) => ({ value })));
     const hash = batchHash(batch);
     const bytes = batch.length;
     await pace(bytes);

@@ -15,7 +15,7 @@ import { crc32c } from '../../../broker/records/crc32c.js';
 import { memoryLogger } from '../../../broker/logger.js';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import type { TopicConfig } from '../../../broker/storage/types.js';
-import { decodeRecords } from '../../../bench/lib/record-batch.js';
+import { decodeRecords } from '../../../broker/records/decoder.js';
 
 export const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
@@ -395,10 +395,10 @@ async function scanPartition(store: FileLogStore, topic: string, partition: numb
       const hash = batchHash(batch);
       if (checked.get(h.baseOffset) !== hash) {
         let ok = true;
-        for (const rec of decodeRecords(batch)) {
+        for (const rec of decodeRecords(h, batch.subarray(BATCH.OVERHEAD))) {
           const id = checkPayload(rec.value);
-          if (typeof id === 'string') failures.push(`${key}: offset ${h.baseOffset + rec.offsetDelta}: ${id}`);
-          else if (id.topicIdx !== topicIdx || id.partition !== partition) failures.push(`${key}: offset ${h.baseOffset + rec.offsetDelta} holds a record written for topic #${id.topicIdx} partition ${id.partition}`);
+          if (typeof id === 'string') failures.push(`${key}: offset ${rec.offset}: ${id}`);
+          else if (id.topicIdx !== topicIdx || id.partition !== partition) failures.push(`${key}: offset ${rec.offset} holds a record written for topic #${id.topicIdx} partition ${id.partition}`);
           else continue;
           ok = false;
         }
