@@ -16,8 +16,9 @@ export async function register(): Promise<void> {
     if (process.env.NEXT_PHASE === 'phase-production-build') return;
 
     const { BrokerConfigError, loadBrokerConfig } = await import('./broker/config.js');
-    const { installShutdownHandlers, registerShutdownHook, startBroker } = await import('./broker/runtime.js');
+    const { installShutdownHandlers, prepareDataDir, registerShutdownHook, startBroker } = await import('./broker/runtime.js');
     const { createLogger } = await import('./broker/logger.js');
+    const { isSluiceError } = await import('./broker/errors.js');
     const log = createLogger('server');
 
     try {
@@ -32,6 +33,7 @@ export async function register(): Promise<void> {
       registerShutdownHook('metadata-db', closeDb);
       installShutdownHandlers();
 
+      await prepareDataDir(config.dataDir);
       const migrated = await migrateDatabase();
       if (migrated.applied.length > 0) {
         log.info('metadata database migrated', { database: migrated.database, applied: migrated.applied, durationMs: migrated.durationMs });
@@ -39,7 +41,7 @@ export async function register(): Promise<void> {
       await ensureBuiltinCluster(getDb());
       await startBroker(config);
     } catch (err) {
-      if (err instanceof BrokerConfigError) {
+      if (err instanceof BrokerConfigError || isSluiceError(err, 'INVALID_CONFIG')) {
         process.stderr.write(err.message + '\n');
       } else {
         log.error('startup failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

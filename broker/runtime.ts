@@ -14,7 +14,8 @@
  *
  * Nothing here imports Next, React or Prisma: `npm run broker` runs this without them.
  */
-import { mkdir } from 'node:fs/promises';
+import { ensureDir } from './ensure-dir.js';
+import { SluiceError } from './errors.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadBrokerConfig, type BrokerConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -118,7 +119,7 @@ class RunningBroker implements Broker {
   /** Opens the store (recovering every partition) and enters `running`. */
   async start(): Promise<void> {
     try {
-      await mkdir(this.config.dataDir, { recursive: true });
+      await prepareDataDir(this.config.dataDir);
       await this.store.open();
     } catch (err) {
       this.failedToStart(err);
@@ -352,4 +353,15 @@ export function removeShutdownHandlers(): void {
   process.off('SIGINT', s.signalHandler);
   process.off('SIGTERM', s.signalHandler);
   s.signalHandler = undefined;
+}
+
+/** Creates the data directory, or fails with a message naming the setting and the fix. The web
+ * server calls it before migrating the metadata database, which lives in the same directory. */
+export async function prepareDataDir(dataDir: string): Promise<void> {
+  await ensureDir(dataDir).catch((err: unknown) => {
+    throw new SluiceError(
+      'INVALID_CONFIG',
+      `SLUICE_DATA_DIR=${dataDir} cannot be used: ${(err as Error).message}. Set SLUICE_DATA_DIR to a directory this user can create and write.`,
+    );
+  });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, unlink } from 'node:fs/promises';
+import { ensureDir } from '../ensure-dir.js';
 import { join } from 'node:path';
 import { SluiceError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -73,7 +74,7 @@ export class FileLogStore implements LogStore {
     if (this.state !== 'new') throw new SluiceError('STORE_CLOSED', `store is ${this.state}; open() runs once`);
     this.state = 'opening';
     const fresh = !(await exists(topicsDir(this.dataDir)));
-    await mkdir(topicsDir(this.dataDir), { recursive: true });
+    await ensureDir(topicsDir(this.dataDir));
     const marker = join(this.dataDir, CLEAN_SHUTDOWN_FILE);
     const hasMarker = await exists(marker);
     const mode: OpenMode = hasMarker || fresh ? 'clean' : 'unclean';

@@ -4,7 +4,7 @@
  * `migrate diff` through the wasm schema engine) both get theirs from here.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { ensureDirSync } from '../../broker/ensure-dir.js';
 import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -28,7 +28,7 @@ export interface AdapterOptions {
 export function createDriverAdapter(target: DbTarget, options: AdapterOptions = {}): DriverAdapterFactory {
   if (target.provider === 'sqlite') {
     // better-sqlite3 creates a missing file but not a missing directory.
-    mkdirSync(dirname(target.filePath), { recursive: true });
+    ensureDirSync(dirname(target.filePath));
     const config = { url: `file:${target.filePath}`, timeout: SQLITE_BUSY_TIMEOUT_MS };
     return options.forPrismaCli ? new CliSqliteAdapterFactory(config) : new PrismaBetterSQLite3(config);
   }

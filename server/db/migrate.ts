@@ -8,7 +8,8 @@
  * applied, or when a failed migration is recorded (the CLI then reports it).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { ensureDirSync } from '../../broker/ensure-dir.js';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -106,7 +107,7 @@ function committedMigrations(dir: string): string[] {
  * The mode is stored in the file, so every later connection gets it.
  */
 function prepareSqliteFile(filePath: string): void {
-  mkdirSync(dirname(filePath), { recursive: true });
+  ensureDirSync(dirname(filePath));
   const db = new Database(filePath, { timeout: 5_000 });
   try {
     db.pragma('journal_mode = WAL');

@@ -210,3 +210,29 @@ describe('npm start: the web console', () => {
     await expect(fetch(`${baseUrl}/api/health`)).rejects.toThrow();
   }, 60_000);
 });
+
+describe('npm start: bad settings stop start-up with the setting named', () => {
+  async function startWith(overrides: Record<string, string>): Promise<{ code: number | null; out: string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(await freePort()), SLUICE_HTTP_HOST: '127.0.0.1', ...overrides };
+    delete env.DATABASE_URL;
+    const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    return { code, out };
+  }
+
+  it('an unusable data dir', async () => {
+    const { code, out } = await startWith({ SLUICE_DATA_DIR: '/proc/sluice-no-such-dir/data' });
+    expect(code).not.toBe(0);
+    expect(out).toContain('SLUICE_DATA_DIR=/proc/sluice-no-such-dir/data cannot be used');
+    expect(out).not.toContain('Sluice is ready');
+  }, 120_000);
+
+  it('an invalid flush policy', async () => {
+    const { code, out } = await startWith({ SLUICE_DATA_DIR: join(tmpdir(), 'sluice-unused'), SLUICE_FLUSH_POLICY: 'always' });
+    expect(code).not.toBe(0);
+    expect(out).toContain('SLUICE_FLUSH_POLICY: must be "sync" or "interval"');
+  }, 120_000);
+});

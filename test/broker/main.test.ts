@@ -153,5 +153,13 @@ describe('npm run broker (broker/main.ts)', () => {
     expect(code).toBe(1);
     expect(broker.stderr).toContain('broker failed to start');
     expect(broker.stderr).toContain('ENOTDIR');
+    expect(broker.stderr).toContain('Set SLUICE_DATA_DIR to a directory');
+  });
+
+  it('exits 1 naming SLUICE_DATA_DIR for a path where Node 20\'s recursive mkdir never returns', async () => {
+    const broker = (running = runBroker({ SLUICE_DATA_DIR: '/proc/sluice-no-such-dir/data' }));
+    const { code } = await broker.exited;
+    expect(code).toBe(1);
+    expect(broker.stderr).toContain('SLUICE_DATA_DIR=/proc/sluice-no-such-dir/data cannot be used');
   });
 });
