@@ -16,7 +16,8 @@ export type SluiceErrorCode =
   | 'CORRUPT_LOG' // damage found in the middle of a segment; the partition refuses to serve it
   | 'STORE_CLOSED'
   | 'IO_ERROR'
-  | 'UNSUPPORTED_COMPRESSION';
+  | 'UNSUPPORTED_COMPRESSION'
+  | 'PROTOCOL_ERROR'; // malformed or unencodable Kafka wire-protocol bytes (broker/kafka/protocol)
 
 export class SluiceError extends Error {
   override readonly name = 'SluiceError';
