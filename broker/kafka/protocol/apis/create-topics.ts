@@ -1,0 +1,66 @@
+/**
+ * CreateTopics (key 19). Codec and advertised range v0-4 (kafka-protocol.md §1.4; v5 is the first
+ * flexible version). kafkajs sends it to the controller from Metadata (§1.5a); numPartitions and
+ * replicationFactor -1 mean "broker default" (v4+, KIP-464), and `assignments` is an explicit
+ * replica layout. Layout: apache/kafka CreateTopicsRequest.json / CreateTopicsResponse.json.
+ */
+import { defineApi } from '../api.js';
+import { array, struct } from '../schema.js';
+
+export const createTopics = defineApi({
+  apiKey: 19,
+  name: 'CreateTopics',
+  minVersion: 0,
+  maxVersion: 4,
+  advertised: { min: 0, max: 4 },
+  flexibleVersions: '5+',
+  request: [
+    {
+      name: 'topics',
+      type: array(
+        struct([
+          { name: 'name', type: 'string', versions: '0+' },
+          { name: 'numPartitions', type: 'int32', versions: '0+' },
+          { name: 'replicationFactor', type: 'int16', versions: '0+' },
+          {
+            name: 'assignments',
+            type: array(
+              struct([
+                { name: 'partitionIndex', type: 'int32', versions: '0+' },
+                { name: 'brokerIds', type: array('int32'), versions: '0+' },
+              ]),
+            ),
+            versions: '0+',
+          },
+          {
+            name: 'configs',
+            type: array(
+              struct([
+                { name: 'name', type: 'string', versions: '0+' },
+                { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+              ]),
+            ),
+            versions: '0+',
+          },
+        ]),
+      ),
+      versions: '0+',
+    },
+    { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
+    { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
+  ],
+  response: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    {
+      name: 'topics',
+      type: array(
+        struct([
+          { name: 'name', type: 'string', versions: '0+' },
+          { name: 'errorCode', type: 'int16', versions: '0+' },
+          { name: 'errorMessage', type: 'string', versions: '1+', nullableVersions: '1+', default: null },
+        ]),
+      ),
+      versions: '0+',
+    },
+  ],
+});
