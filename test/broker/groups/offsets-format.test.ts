@@ -45,7 +45,7 @@ describe('__consumer_offsets record format', () => {
       expect(decodeOffsetCommitValue(hex(`${v} 0000000000000007 0002 6162 0000000000000001`))).toMatchObject({ offset: 7, metadata: 'ab', commitTimestamp: 1 });
     }
     expect(() => decodeOffsetCommitValue(hex('0003 00'))).toThrow(/truncated/);
-    expect(() => decodeOffsetCommitValue(hex('0009'))).toThrow(/version 9/);
+    expect(() => decodeOffsetCommitValue(hex('0009'))).toThrow(/OffsetCommitValue v9 is not supported/);
   });
 
   it('GroupMetadataKey v2 is version | group', () => {
