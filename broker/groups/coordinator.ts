@@ -30,6 +30,7 @@ import {
   type OffsetCommitValue,
 } from './offsets-format.js';
 import { systemTimers, type Timers } from './timers.js';
+import { decodeConsumerSubscription } from '../kafka/protocol/consumer-protocol.js';
 import type {
   CommittedOffset,
   DeleteGroupResult,
@@ -1014,26 +1015,15 @@ export class GroupCoordinator {
 
 /**
  * Topics the members of a consumer group subscribe to, read from the consumer protocol's
- * subscription (int16 version, [topic string], ...) in every protocol each member offers (a
- * superset is the safe side). undefined when some subscription cannot be read.
+ * subscription in every protocol each member offers (a superset is the safe side). undefined
+ * when some subscription cannot be read.
  */
 function subscribedTopics(group: GroupMetadata): Set<string> | undefined {
   const topics = new Set<string>();
   for (const m of group.members.values()) {
     for (const p of m.protocols) {
-      const b = p.metadata;
       try {
-        let pos = 2;
-        const count = b.readInt32BE(pos);
-        pos += 4;
-        if (count < 0 || count > b.length) return undefined;
-        for (let i = 0; i < count; i++) {
-          const len = b.readInt16BE(pos);
-          pos += 2;
-          if (len < 0 || pos + len > b.length) return undefined;
-          topics.add(b.toString('utf8', pos, pos + len));
-          pos += len;
-        }
+        for (const t of decodeConsumerSubscription(p.metadata).topics) topics.add(t);
       } catch {
         return undefined;
       }
