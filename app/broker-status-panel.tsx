@@ -117,12 +117,18 @@ function StatusCards({ status }: { status: BrokerStatus }) {
         <h2>Kafka listener</h2>
         <p className="value mono">
           {formatHostPort(listener.host, listener.port)}
-          {listener.enabled ? null : <span className="tag">not enabled yet</span>}
+          {!listener.enabled ? (
+            <span className="tag">disabled</span>
+          ) : listener.listening ? null : (
+            <span className="tag">not listening</span>
+          )}
         </p>
         <p className="detail">
-          {listener.enabled
-            ? `Clients are told to connect to ${formatHostPort(listener.advertisedHost, listener.port)}.`
-            : `Kafka protocol support is in progress; once enabled, clients will be told to connect to ${formatHostPort(listener.advertisedHost, listener.port)}.`}
+          {!listener.enabled
+            ? 'Disabled by SLUICE_KAFKA_ENABLED=false: Kafka clients cannot connect to this broker.'
+            : listener.listening
+              ? `Clients are told to connect to ${formatHostPort(listener.advertisedHost, listener.port)} · ${listener.connections.toLocaleString('en-US')} ${listener.connections === 1 ? 'connection' : 'connections'}.`
+              : `Not accepting connections while the broker is ${status.state}; clients are told to connect to ${formatHostPort(listener.advertisedHost, listener.port)}.`}
         </p>
       </article>
 

@@ -9,6 +9,9 @@
  * | `SLUICE_KAFKA_HOST`            | `127.0.0.1`    | address the Kafka listener binds                    |
  * | `SLUICE_KAFKA_PORT`            | `9092`         | port the Kafka listener binds (0 = any free port)   |
  * | `SLUICE_KAFKA_ADVERTISED_HOST` | the bind host  | host clients are told to connect to (Metadata)      |
+ * | `SLUICE_KAFKA_ENABLED`         | `true`         | `false` runs the broker without the Kafka listener  |
+ * | `SLUICE_KAFKA_AUTO_CREATE_TOPICS` | `true`      | Metadata/Produce for an unknown topic creates it    |
+ * | `SLUICE_KAFKA_DEFAULT_PARTITIONS` | `1`         | partitions of auto-created topics                   |
  *
  * An empty variable counts as unset. Any invalid value stops startup with a `BrokerConfigError`
  * that names every offending variable, so an operator fixes them all in one go.
@@ -19,9 +22,16 @@ import { z } from 'zod';
 import type { FlushPolicy } from './storage/types.js';
 
 export interface KafkaListenerConfig {
+  /** false: the broker runs without the Kafka listener (HTTP API and console only). */
+  enabled: boolean;
   host: string;
+  /** 0 binds any free port; the broker's status reports the one bound. */
   port: number;
   advertisedHost: string;
+  /** Kafka's auto.create.topics.enable. */
+  autoCreateTopics: boolean;
+  /** Kafka's num.partitions: partitions of auto-created topics. */
+  defaultPartitions: number;
 }
 
 export interface BrokerConfig {
@@ -36,6 +46,9 @@ export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 export const DEFAULT_KAFKA_HOST = '127.0.0.1';
 export const DEFAULT_KAFKA_PORT = 9092;
+export const DEFAULT_KAFKA_PARTITIONS = 1;
+/** Upper bound for auto-created topics (the store enforces its own per-topic maximum). */
+export const MAX_KAFKA_DEFAULT_PARTITIONS = 10_000;
 /** One hour: beyond that `interval` is not a flush policy any more, it is a data-loss policy. */
 export const MAX_FLUSH_INTERVAL_MS = 3_600_000;
 
@@ -75,6 +88,17 @@ const hostString = z.preprocess(
     .optional(),
 );
 
+const booleanString = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be "true" or "false"' }))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
+
 const envSchema = z.object({
   SLUICE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().optional()),
   SLUICE_FLUSH_POLICY: z.preprocess(
@@ -87,6 +111,9 @@ const envSchema = z.object({
   SLUICE_KAFKA_ADVERTISED_HOST: hostString.refine((h) => h === undefined || !WILDCARD_HOSTS.has(h), {
     error: 'must be an address clients can connect to, not a wildcard bind address',
   }),
+  SLUICE_KAFKA_ENABLED: booleanString,
+  SLUICE_KAFKA_AUTO_CREATE_TOPICS: booleanString,
+  SLUICE_KAFKA_DEFAULT_PARTITIONS: integerString(1, MAX_KAFKA_DEFAULT_PARTITIONS, 'a partition count'),
 });
 
 export interface LoadBrokerConfigOptions {
@@ -118,11 +145,14 @@ export function loadBrokerConfig(
     flushPolicy: e.SLUICE_FLUSH_POLICY ?? 'sync',
     flushIntervalMs: e.SLUICE_FLUSH_INTERVAL_MS ?? DEFAULT_FLUSH_INTERVAL_MS,
     kafka: {
+      enabled: e.SLUICE_KAFKA_ENABLED ?? true,
       host,
       port: e.SLUICE_KAFKA_PORT ?? DEFAULT_KAFKA_PORT,
       // A wildcard bind address is not something a client can dial (Kafka refuses it as an
       // advertised listener too), so advertise the machine's name instead.
       advertisedHost: e.SLUICE_KAFKA_ADVERTISED_HOST ?? (WILDCARD_HOSTS.has(host) ? hostname() : host),
+      autoCreateTopics: e.SLUICE_KAFKA_AUTO_CREATE_TOPICS ?? true,
+      defaultPartitions: e.SLUICE_KAFKA_DEFAULT_PARTITIONS ?? DEFAULT_KAFKA_PARTITIONS,
     },
   };
 }

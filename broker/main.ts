@@ -29,10 +29,10 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     flushPolicy: config.flushPolicy,
     ...(config.flushPolicy === 'interval' ? { flushIntervalMs: config.flushIntervalMs } : {}),
-    kafkaListener: `${kafkaListener.host}:${kafkaListener.port} (not enabled yet)`,
+    kafkaListener: kafkaListener.enabled ? `${kafkaListener.host}:${kafkaListener.port}` : 'disabled (SLUICE_KAFKA_ENABLED=false)',
     pid: process.pid,
   });
-  // Nothing else holds the event loop open until the Kafka listener exists.
+  // With SLUICE_KAFKA_ENABLED=false no socket holds the event loop open; the broker still runs.
   setInterval(() => {}, 1 << 30);
 }
 

@@ -19,6 +19,7 @@ import { SluiceError } from './errors.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadBrokerConfig, type BrokerConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { KafkaServer } from './kafka/kafka-server.js';
 import { FileLogStore } from './storage/file-log-store.js';
 import type { FlushPolicy, LogStore, StoreStats } from './storage/types.js';
 
@@ -36,7 +37,9 @@ export interface BrokerStatus {
   bytesOnDisk: number;
   flushPolicy: FlushPolicy;
   flushIntervalMs: number;
-  kafkaListener: { host: string; port: number; advertisedHost: string; enabled: boolean };
+  /** `enabled`: SLUICE_KAFKA_ENABLED. `listening`: bound and accepting; `port` is then the bound
+   * port (the real one when SLUICE_KAFKA_PORT=0), else the configured one. */
+  kafkaListener: { host: string; port: number; advertisedHost: string; enabled: boolean; listening: boolean; connections: number };
   pid: number;
   version: string;
 }
@@ -46,6 +49,8 @@ export interface Broker {
   readonly config: BrokerConfig;
   readonly store: LogStore;
   readonly state: BrokerState;
+  /** The Kafka protocol server, while it runs (null when disabled or not yet started). */
+  readonly kafka: KafkaServer | null;
   status(): BrokerStatus;
 }
 
@@ -77,6 +82,13 @@ function slot(): RuntimeSlot {
   return (g[SLOT_KEY] ??= { shutdownHooks: new Map() });
 }
 
+/** Listen errors that are a configuration problem, with the words an operator needs. */
+const BIND_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this machine',
+};
+
 const ZERO_STATS: StoreStats = { topics: 0, partitions: 0, bytesOnDisk: 0, fsyncs: 0, appends: 0 };
 
 class RunningBroker implements Broker {
@@ -85,15 +97,21 @@ class RunningBroker implements Broker {
   #stoppedAt: number | undefined;
   /** Last stats read from the store; served while the store cannot answer (starting, closed). */
   #lastStats: StoreStats = ZERO_STATS;
+  #kafka: KafkaServer | null = null;
 
   constructor(
     readonly config: BrokerConfig,
     readonly store: LogStore,
     private readonly log: Logger,
+    private readonly kafkaLogger: Logger,
   ) {}
 
   get state(): BrokerState {
     return this.#state;
+  }
+
+  get kafka(): KafkaServer | null {
+    return this.#kafka;
   }
 
   status(): BrokerStatus {
@@ -109,14 +127,27 @@ class RunningBroker implements Broker {
       bytesOnDisk: stats.bytesOnDisk,
       flushPolicy: this.config.flushPolicy,
       flushIntervalMs: this.config.flushIntervalMs,
-      // The Kafka listener arrives with the protocol server; until then it is reported, not bound.
-      kafkaListener: { host: kafka.host, port: kafka.port, advertisedHost: kafka.advertisedHost, enabled: false },
+      kafkaListener: this.#kafkaStatus(),
       pid: process.pid,
       version: packageJson.version,
     };
   }
 
-  /** Opens the store (recovering every partition) and enters `running`. */
+  #kafkaStatus(): BrokerStatus['kafkaListener'] {
+    const { kafka } = this.config;
+    const bound = this.#kafka?.address() ?? null;
+    return {
+      host: kafka.host,
+      port: bound?.port ?? kafka.port,
+      advertisedHost: kafka.advertisedHost,
+      enabled: kafka.enabled,
+      listening: bound !== null && this.#state === 'running',
+      connections: bound ? this.#kafka!.connections() : 0,
+    };
+  }
+
+  /** Opens the store (recovering every partition), starts the Kafka listener unless disabled,
+   * and enters `running`. A listener that cannot bind fails the start (the store is closed again). */
   async start(): Promise<void> {
     try {
       await prepareDataDir(this.config.dataDir);
@@ -125,16 +156,54 @@ class RunningBroker implements Broker {
       this.failedToStart(err);
       throw err;
     }
+    if (this.config.kafka.enabled) {
+      const { kafka } = this.config;
+      const server = new KafkaServer({
+        store: this.store,
+        dataDir: this.config.dataDir,
+        host: kafka.host,
+        port: kafka.port,
+        advertisedHost: kafka.advertisedHost,
+        autoCreateTopics: kafka.autoCreateTopics,
+        defaultPartitions: kafka.defaultPartitions,
+        logger: this.kafkaLogger,
+      });
+      try {
+        await server.start();
+      } catch (err) {
+        await server.close().catch(() => undefined);
+        await this.store.close().catch(() => undefined);
+        const why = BIND_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
+        const wrapped = why
+          ? new SluiceError(
+              'INVALID_CONFIG',
+              `Kafka listener cannot bind ${kafka.host}:${kafka.port}: ${why}. Set SLUICE_KAFKA_HOST / SLUICE_KAFKA_PORT (0 picks a free port), or SLUICE_KAFKA_ENABLED=false.`,
+            )
+          : err;
+        this.failedToStart(wrapped);
+        throw wrapped;
+      }
+      this.#kafka = server;
+    }
     this.opened();
   }
 
-  /** Enters `stopping`, closes the store (in-flight appends finish and are flushed, files are
-   * closed, the clean-shutdown marker is written) and enters `stopped`. */
+  /** Enters `stopping`, closes the Kafka listener (long polls answer, in-flight requests finish),
+   * then closes the store (in-flight appends finish and are flushed, files are closed, the
+   * clean-shutdown marker is written) and enters `stopped`. */
   async stop(): Promise<void> {
     this.beginStop();
     try {
+      if (this.#kafka) {
+        try {
+          await this.#kafka.close();
+        } catch (err) {
+          this.log.error('kafka listener did not close cleanly', { error: String(err) });
+        }
+      }
       await this.store.close();
     } finally {
+      this.#kafka = null;
       this.closed();
     }
   }
@@ -150,6 +219,7 @@ class RunningBroker implements Broker {
       topics: s.topics,
       partitions: s.partitions,
       bytesOnDisk: s.bytesOnDisk,
+      kafkaListener: this.#kafka ? `${this.config.kafka.host}:${this.#kafka.address()?.port}` : 'disabled',
       startupMs: Date.now() - this.startedAt,
       pid: process.pid,
     });
@@ -217,7 +287,7 @@ export async function startBroker(config?: BrokerConfig, options: StartBrokerOpt
   const resolved = config ?? loadBrokerConfig();
   const log = options.logger ?? createLogger('broker');
   const store = (options.createStore ?? defaultStore)(resolved, options.logger ?? createLogger('storage'));
-  const broker = new RunningBroker(resolved, store, log);
+  const broker = new RunningBroker(resolved, store, log, options.logger ?? createLogger('kafka'));
   s.broker = broker;
   const starting = broker.start().then(
     () => broker,

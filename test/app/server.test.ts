@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerStatus } from '../../broker/runtime.js';
@@ -29,6 +30,7 @@ let baseUrl: string;
 let server: ChildProcessWithoutNullStreams;
 let serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let output = '';
+let kafkaPort = 0;
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -69,6 +71,7 @@ beforeAll(async () => {
     PORT: String(port),
     SLUICE_HTTP_HOST: '127.0.0.1',
     SLUICE_DATA_DIR: dataDir,
+    SLUICE_KAFKA_PORT: '0',
     SLUICE_LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL; // the default: SQLite in the data dir
@@ -124,9 +127,11 @@ describe('npm start: the web console', () => {
       partitions: 0,
       flushPolicy: 'sync',
       flushIntervalMs: 1000,
-      kafkaListener: { host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', enabled: false },
+      kafkaListener: { host: '127.0.0.1', port: expect.any(Number), advertisedHost: '127.0.0.1', enabled: true, listening: true },
       version: expect.any(String),
     });
+    expect(status.kafkaListener.port).toBeGreaterThan(0);
+    kafkaPort = status.kafkaListener.port;
     expect(status.pid).not.toBe(process.pid);
     expect(status.startedAt).toBeLessThanOrEqual(Date.now());
   });
@@ -143,7 +148,7 @@ describe('npm start: the web console', () => {
     expect(html).toContain('Sluice');
     expect(html).toContain(dataDir);
     expect(html).toContain('Running');
-    expect(html).toContain('not enabled yet');
+    expect(html).toContain(`Clients are told to connect to 127.0.0.1:${kafkaPort}`);
   });
 
   it('in Chromium: shows the status cards and refreshes them live', async () => {
@@ -173,7 +178,7 @@ describe('npm start: the web console', () => {
       }
       expect(await page.getByTestId('broker-state').innerText()).toBe('Running');
       expect(await page.getByTestId('data-dir').innerText()).toBe(dataDir);
-      expect(await page.getByTestId('card-kafka').innerText()).toContain('not enabled yet');
+      expect(await page.getByTestId('card-kafka').innerText()).toContain(`Clients are told to connect to 127.0.0.1:${kafkaPort}`);
       expect(await page.getByTestId('card-flush').innerText()).toMatch(/sync[\s\S]*fdatasync/);
       expect(await page.getByTestId('card-disk').innerText()).toMatch(/\d+(\.\d+)? (B|KiB|MiB|GiB)/);
 
@@ -200,6 +205,21 @@ describe('npm start: the web console', () => {
     }
   }, 120_000);
 
+  it('the broker inside the web server answers a real Kafka client, and the status shows its topic', async () => {
+    const kafka = new Kafka({ clientId: 'sluice-app-test', brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const [result] = await producer.send({ topic: 'app-test-orders', acks: -1, messages: [{ key: 'k1', value: 'hello from kafkajs' }] });
+      expect(result).toMatchObject({ topicName: 'app-test-orders', partition: 0, errorCode: 0, baseOffset: '0' });
+    } finally {
+      await producer.disconnect();
+    }
+    const status = (await (await fetch(`${baseUrl}/api/v1/broker`)).json()) as BrokerStatus;
+    expect(status).toMatchObject({ topics: 1, partitions: 1 });
+    expect(status.bytesOnDisk).toBeGreaterThan(0);
+  }, 60_000);
+
   it('SIGTERM stops the server and the broker cleanly, exit code 0', async () => {
     server.kill('SIGTERM');
     const { code, signal } = await serverExit;
@@ -213,7 +233,7 @@ describe('npm start: the web console', () => {
 
 describe('npm start: bad settings stop start-up with the setting named', () => {
   async function startWith(overrides: Record<string, string>): Promise<{ code: number | null; out: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(await freePort()), SLUICE_HTTP_HOST: '127.0.0.1', ...overrides };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(await freePort()), SLUICE_HTTP_HOST: '127.0.0.1', SLUICE_KAFKA_PORT: '0', ...overrides };
     delete env.DATABASE_URL;
     const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -19,7 +19,7 @@ describe('loadBrokerConfig', () => {
       dataDir: '/srv/sluice/data',
       flushPolicy: 'sync',
       flushIntervalMs: 1000,
-      kafka: { host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1' },
+      kafka: { enabled: true, host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', autoCreateTopics: true, defaultPartitions: 1 },
     });
   });
 
@@ -36,12 +36,22 @@ describe('loadBrokerConfig', () => {
       SLUICE_KAFKA_HOST: '10.0.0.5',
       SLUICE_KAFKA_PORT: '19092',
       SLUICE_KAFKA_ADVERTISED_HOST: 'broker.example.internal',
+      SLUICE_KAFKA_ENABLED: 'false',
+      SLUICE_KAFKA_AUTO_CREATE_TOPICS: 'false',
+      SLUICE_KAFKA_DEFAULT_PARTITIONS: '6',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/sluice',
       flushPolicy: 'interval',
       flushIntervalMs: 250,
-      kafka: { host: '10.0.0.5', port: 19092, advertisedHost: 'broker.example.internal' },
+      kafka: {
+        enabled: false,
+        host: '10.0.0.5',
+        port: 19092,
+        advertisedHost: 'broker.example.internal',
+        autoCreateTopics: false,
+        defaultPartitions: 6,
+      },
     });
   });
 
@@ -63,7 +73,19 @@ describe('loadBrokerConfig', () => {
     expect(loadBrokerConfig({ SLUICE_KAFKA_PORT: '65535' }).kafka.port).toBe(65535);
   });
 
+  it('reads the Kafka switches as booleans (true/false, 1/0, yes/no; any case)', () => {
+    expect(loadBrokerConfig({ SLUICE_KAFKA_ENABLED: 'TRUE' }).kafka.enabled).toBe(true);
+    expect(loadBrokerConfig({ SLUICE_KAFKA_ENABLED: '0' }).kafka.enabled).toBe(false);
+    expect(loadBrokerConfig({ SLUICE_KAFKA_ENABLED: ' no ' }).kafka.enabled).toBe(false);
+    expect(loadBrokerConfig({ SLUICE_KAFKA_AUTO_CREATE_TOPICS: 'yes' }).kafka.autoCreateTopics).toBe(true);
+    expect(loadBrokerConfig({ SLUICE_KAFKA_AUTO_CREATE_TOPICS: '' }).kafka.autoCreateTopics).toBe(true);
+  });
+
   it.each([
+    ['SLUICE_KAFKA_ENABLED', 'maybe', /must be "true" or "false" \(got "maybe"\)/],
+    ['SLUICE_KAFKA_AUTO_CREATE_TOPICS', 'on', /must be "true" or "false"/],
+    ['SLUICE_KAFKA_DEFAULT_PARTITIONS', '0', /must be at least 1/],
+    ['SLUICE_KAFKA_DEFAULT_PARTITIONS', 'three', /partition count/],
     ['SLUICE_FLUSH_POLICY', 'always', /must be "sync" or "interval" \(got "always"\)/],
     ['SLUICE_FLUSH_POLICY', 'SYNC', /must be "sync" or "interval"/],
     ['SLUICE_FLUSH_INTERVAL_MS', '0', /must be at least 1 \(got "0"\)/],

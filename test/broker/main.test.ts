@@ -71,10 +71,22 @@ class BrokerProcess {
 function runBroker(env: Record<string, string>): BrokerProcess {
   const child = spawn(TSX, ['broker/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...env },
+    // Port 0: tests run beside each other and beside a developer's broker on 9092.
+    env: { ...process.env, SLUICE_LOG_LEVEL: 'info', SLUICE_KAFKA_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: SIGKILL must reach node itself, not only the tsx wrapper, or the
+    // real broker lives on as an orphan holding the data dir.
+    detached: true,
   }) as unknown as ChildProcessWithoutNullStreams;
   return new BrokerProcess(child);
+}
+
+function killGroup(child: ChildProcessWithoutNullStreams): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 let dataDir: string;
@@ -86,7 +98,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   if (running && running.child.exitCode === null) {
-    running.child.kill('SIGKILL');
+    killGroup(running.child);
     await running.exited;
   }
   running = undefined;
@@ -124,7 +136,7 @@ describe('npm run broker (broker/main.ts)', () => {
   it('a broker killed without a chance to close is recovered on the next start', async () => {
     const broker = (running = runBroker({ SLUICE_DATA_DIR: dataDir }));
     await broker.waitForLog('standalone broker ready; stop with SIGINT or SIGTERM');
-    broker.child.kill('SIGKILL');
+    killGroup(broker.child);
     await broker.exited;
     expect(existsSync(join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(false);
 

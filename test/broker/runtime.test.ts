@@ -18,6 +18,30 @@ import {
   DUPLICATE_SIGNAL_WINDOW_MS,
 } from '../../broker/runtime.js';
 import { CLEAN_SHUTDOWN_FILE } from '../../broker/storage/file-log-store.js';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { apiVersions, metadata } from '../../broker/kafka/protocol/apis/index.js';
+import { decodeResponse, encodeRequest, type Message } from '../../broker/kafka/protocol/index.js';
+import { META_PROPERTIES_FILE } from '../../broker/kafka/kafka-server.js';
+
+/** One request/response over a fresh connection; rejects when the broker is unreachable. */
+async function kafkaCall(port: number, api: typeof apiVersions | typeof metadata, version: number, body: Message): Promise<Message> {
+  const socket = connect({ host: '127.0.0.1', port });
+  try {
+    return await new Promise<Message>((resolve, reject) => {
+      let buf = Buffer.alloc(0);
+      socket.once('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        if (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+          resolve(decodeResponse(api, version, buf.subarray(4, 4 + buf.readInt32BE(0))).body);
+        }
+      });
+      socket.write(encodeRequest(api, version, 1, 'runtime-test', body));
+    });
+  } finally {
+    socket.destroy();
+  }
+}
 
 /** Keeps the broker's and store's JSON log lines out of the test output. */
 const quiet = () => ({ logger: memoryLogger() });
@@ -27,7 +51,8 @@ let config: BrokerConfig;
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sluice-runtime-'));
-  config = loadBrokerConfig({ SLUICE_DATA_DIR: dataDir });
+  // Port 0: every broker a test starts binds its own free port (tests run in parallel).
+  config = loadBrokerConfig({ SLUICE_DATA_DIR: dataDir, SLUICE_KAFKA_PORT: '0' });
 });
 
 afterEach(async () => {
@@ -95,7 +120,7 @@ describe('startBroker', () => {
       partitions: 3,
       flushPolicy: 'sync',
       flushIntervalMs: 1000,
-      kafkaListener: { host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', enabled: false },
+      kafkaListener: { host: '127.0.0.1', port: broker.kafka!.address()!.port, advertisedHost: '127.0.0.1', enabled: true, listening: true },
       pid: process.pid,
       version: packageJson.version,
     });
@@ -135,6 +160,65 @@ describe('startBroker', () => {
 
     const broker = await startBroker(config, quiet());
     expect(broker.state).toBe('running');
+  });
+});
+
+describe('Kafka listener', () => {
+  it('starts with the broker on the configured host, reports the bound port, and serves Metadata', async () => {
+    const broker = await startBroker(config, quiet());
+    const port = broker.status().kafkaListener.port;
+    expect(port).toBeGreaterThan(0);
+    expect(broker.status().kafkaListener).toMatchObject({ enabled: true, listening: true, host: '127.0.0.1' });
+    const versions = (await kafkaCall(port, apiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' })) as {
+      errorCode: number;
+      apiKeys: { apiKey: number }[];
+    };
+    expect(versions.errorCode).toBe(0);
+    expect(versions.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 18]);
+    const meta = (await kafkaCall(port, metadata, 1, { topics: null })) as { brokers: { host: string; port: number }[]; controllerId: number };
+    expect(meta.brokers).toEqual([{ nodeId: 0, host: '127.0.0.1', port, rack: null }]);
+    expect(meta.controllerId).toBe(0);
+  });
+
+  it('keeps one cluster id per data dir across restarts', async () => {
+    let broker = await startBroker(config, quiet());
+    const first = broker.kafka!.clusterId;
+    expect(first).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(existsSync(join(dataDir, META_PROPERTIES_FILE))).toBe(true);
+    await stopBroker();
+    broker = await startBroker(config, quiet());
+    expect(broker.kafka!.clusterId).toBe(first);
+  });
+
+  it('is closed by stopBroker before the store: the port refuses connections afterwards', async () => {
+    const broker = await startBroker(config, quiet());
+    const port = broker.status().kafkaListener.port;
+    await stopBroker();
+    expect(broker.status().kafkaListener.listening).toBe(false);
+    await expect(kafkaCall(port, apiVersions, 0, {})).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('is not started with SLUICE_KAFKA_ENABLED=false', async () => {
+    const off = loadBrokerConfig({ SLUICE_DATA_DIR: dataDir, SLUICE_KAFKA_ENABLED: 'false' });
+    const broker = await startBroker(off, quiet());
+    expect(broker.kafka).toBeNull();
+    expect(broker.status().kafkaListener).toMatchObject({ enabled: false, listening: false, port: 9092 });
+  });
+
+  it('fails the start, naming the setting, when the port is taken; nothing is left open', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const logger = memoryLogger();
+      await expect(startBroker({ ...config, kafka: { ...config.kafka, port: taken } }, { logger })).rejects.toThrow(/SLUICE_KAFKA_PORT/);
+      expect(getBroker()).toBeUndefined();
+      expect(openFilesUnder(dataDir)).toEqual([]);
+      const broker = await startBroker(config, quiet());
+      expect(broker.state).toBe('running');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
 

@@ -1,6 +1,9 @@
 /**
- * Produce (key 0). The codec covers v3-9 (v9 flexible); the broker advertises v3-7, record batch
- * v2 only (kafka-protocol.md §1.4, §2.6) — every target client tops out at v7.
+ * Produce (key 0). The codec covers v0-9 (v9 flexible); the broker advertises v0-7. Record batch
+ * v2 is the only stored format (kafka-protocol.md §2.6): the handler answers v0-2 requests that
+ * carry old message sets (magic 0/1) with UNSUPPORTED_FOR_MESSAGE_FORMAT. v0 must be in the
+ * advertised range: librdkafka before 2.11.1 enables gzip and snappy only when it is
+ * (confluentinc/librdkafka#4948). Every target client tops out at v7.
  * Layout: apache/kafka ProduceRequest.json / ProduceResponse.json.
  * `records` stays a Buffer view of the request bytes; the storage layer validates the batch.
  * acks=0 requests get no response at all (§6.2) — a server concern, not a codec one.
@@ -11,9 +14,9 @@ import { array, struct } from '../schema.js';
 export const produce = defineApi({
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 9,
-  advertised: { min: 3, max: 7 },
+  advertised: { min: 0, max: 7 },
   flexibleVersions: '9+',
   request: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },

@@ -305,7 +305,7 @@ describe('schema semantics', () => {
   });
 
   it('refuses versions outside the implemented range', () => {
-    expect(catchErr(() => encodeRequest(produce, 2, 1, null, {})).message).toMatch(/Produce v2 is not supported \(supported 3-9\)/);
+    expect(catchErr(() => encodeRequest(produce, 10, 1, null, {})).message).toMatch(/Produce v10 is not supported \(supported 0-9\)/);
     expect(catchErr(() => encodeResponse(fetch, 14, 1, {})).message).toMatch(/Fetch v14 is not supported \(supported 0-13\)/);
   });
 
@@ -357,7 +357,7 @@ describe('schema semantics', () => {
       errorCode: 0,
       throttleTimeMs: 0,
       apiKeys: [
-        { apiKey: 0, minVersion: 3, maxVersion: 7 },
+        { apiKey: 0, minVersion: 0, maxVersion: 7 },
         { apiKey: 1, minVersion: 0, maxVersion: 11 },
         { apiKey: 2, minVersion: 0, maxVersion: 3 },
         { apiKey: 3, minVersion: 0, maxVersion: 6 },

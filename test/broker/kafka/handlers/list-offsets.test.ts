@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listOffsets } from '../../../../broker/kafka/protocol/apis/index.js';
+import { encodeBatch } from '../../../../broker/records/encoder.js';
+import { RawClient, startTestBroker, type TestBroker } from './helpers.js';
+
+let broker: TestBroker;
+let c: RawClient;
+const T0 = 1_700_000_000_000;
+
+beforeEach(async () => {
+  broker = await startTestBroker();
+  await broker.store.createTopic('t', 1);
+  for (let i = 0; i < 3; i++) {
+    await broker.store.append('t', 0, await encodeBatch([{ value: `a${i}`, timestamp: T0 + i * 1000 }, { value: `b${i}`, timestamp: T0 + i * 1000 + 1 }]));
+  }
+  await broker.store.deleteRecords('t', 0, 2);
+  c = await RawClient.connect(broker.port);
+});
+afterEach(async () => {
+  c.close();
+  await broker.close();
+});
+
+const query = (partitionIndex: number, timestamp: bigint, topic = 't') => ({
+  replicaId: -1,
+  isolationLevel: 0,
+  topics: [{ name: topic, partitions: [{ partitionIndex, timestamp, maxNumOffsets: 1, currentLeaderEpoch: -1 }] }],
+});
+
+describe('ListOffsets handler', () => {
+  it.each([1, 2, 3])('v%i: -2 is the log start, -1 the log end (timestamp -1)', async (v) => {
+    const earliest = await c.call(listOffsets, v, query(0, -2n));
+    expect(earliest.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 2n, timestamp: -1n });
+    const latest = await c.call(listOffsets, v, { ...query(0, -1n), isolationLevel: 1 });
+    expect(latest.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 6n, timestamp: -1n });
+  });
+
+  it('finds the first batch at or after a timestamp, and answers -1 past the end', async () => {
+    const hit = await c.call(listOffsets, 1, query(0, BigInt(T0 + 1500)));
+    expect(hit.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 4n });
+    const miss = await c.call(listOffsets, 1, query(0, BigInt(T0 + 999_999)));
+    expect(miss.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n });
+  });
+
+  it('v0 answers exactly one old-style offset', async () => {
+    const latest = await c.call(listOffsets, 0, query(0, -1n));
+    expect(latest.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, oldStyleOffsets: [6n] });
+    const earliest = await c.call(listOffsets, 0, query(0, -2n));
+    expect(earliest.topics[0]!.partitions[0]!.oldStyleOffsets).toEqual([2n]);
+    const future = await c.call(listOffsets, 0, query(0, BigInt(T0 + 999_999)));
+    expect(future.topics[0]!.partitions[0]!.oldStyleOffsets).toEqual([6n]);
+  });
+
+  it('answers UNKNOWN_TOPIC_OR_PARTITION (3) for unknown topics and partitions', async () => {
+    const a = await c.call(listOffsets, 1, query(0, -1n, 'missing'));
+    const b = await c.call(listOffsets, 1, query(5, -1n));
+    expect([a.topics[0]!.partitions[0]!.errorCode, b.topics[0]!.partitions[0]!.errorCode]).toEqual([3, 3]);
+  });
+});
