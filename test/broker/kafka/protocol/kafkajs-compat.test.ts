@@ -3,8 +3,8 @@
  * header v1 framing) are decoded by our codec, and our responses are decoded and parsed by
  * kafkajs's response decoders, at every version both sides implement.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { frameRequest, kRequest, kResponse, type KafkajsRequest } from './kafkajs.js';
 import {
   decodeRequest,
   encodeResponse,
@@ -14,31 +14,6 @@ import {
   type Message,
 } from '../../../../broker/kafka/protocol/index.js';
 import { apiVersions, fetch, listOffsets, metadata, produce } from '../../../../broker/kafka/protocol/apis/index.js';
-
-const require = createRequire(import.meta.url);
-
-interface KafkajsRequest {
-  apiKey: number;
-  apiVersion: number;
-  encode(): Promise<unknown>;
-}
-interface KafkajsResponse {
-  decode(body: Buffer): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  parse(data: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const frameRequest = require('kafkajs/src/protocol/request.js') as (args: {
-  correlationId: number;
-  clientId: string;
-  request: KafkajsRequest;
-}) => Promise<{ buffer: Buffer }>;
-
-function kRequest(api: string, v: number): (args: unknown) => KafkajsRequest {
-  return require(`kafkajs/src/protocol/requests/${api}/v${v}/request.js`);
-}
-function kResponse(api: string, v: number): KafkajsResponse {
-  return require(`kafkajs/src/protocol/requests/${api}/v${v}/response.js`);
-}
 
 /** Encode with kafkajs (size prefix + header v1 + body) and decode with ours. */
 async function viaKafkajs(api: ApiDefinition, request: KafkajsRequest): Promise<Message> {

@@ -4,8 +4,8 @@
  * by its response decoders, at every version kafkajs implements. The APIs are passed explicitly
  * (not through the apis/index.ts registry).
  */
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { frameRequest, kRequest, kResponse, type KafkajsRequest, type KafkajsResponse, KafkajsEncoder, kafkajsModule } from './kafkajs.js';
 import {
   decodeRequestBody,
   encodeResponse,
@@ -35,32 +35,6 @@ import { saslHandshake } from '../../../../broker/kafka/protocol/apis/sasl-hands
 import { saslAuthenticate } from '../../../../broker/kafka/protocol/apis/sasl-authenticate.js';
 import { incrementalAlterConfigs } from '../../../../broker/kafka/protocol/apis/incremental-alter-configs.js';
 import { API_LIST, apiVersions, apiVersionsResponseBody } from '../../../../broker/kafka/protocol/apis/index.js';
-
-const require = createRequire(import.meta.url);
-
-interface KafkajsRequest {
-  apiKey: number;
-  apiVersion: number;
-  encode(): Promise<unknown>;
-}
-interface KafkajsResponse {
-  decode(body: Buffer): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  parse(data: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const frameRequest = require('kafkajs/src/protocol/request.js') as (args: {
-  correlationId: number;
-  clientId: string;
-  request: KafkajsRequest;
-}) => Promise<{ buffer: Buffer }>;
-const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeBytes(b: Buffer): { buffer: Buffer } };
-
-function kRequest(api: string, v: number): (args: unknown) => KafkajsRequest {
-  return require(`kafkajs/src/protocol/requests/${api}/v${v}/request.js`);
-}
-function kResponse(api: string, v: number): KafkajsResponse {
-  return require(`kafkajs/src/protocol/requests/${api}/v${v}/response.js`);
-}
 
 /** Encode with kafkajs (size prefix + header v1 + body) and decode with ours. */
 async function viaKafkajs(api: ApiDefinition, request: KafkajsRequest): Promise<Message> {
@@ -114,11 +88,11 @@ describe('kafkajs negotiates versions from an ApiVersions response that includes
     const apis = [...new Set([...API_LIST, ...NEW_APIS])];
     const res = await toKafkajs(apiVersions, 2, 'apiVersions', apiVersionsResponseBody(0, apis));
     const versions = Object.fromEntries(res.apiVersions.map((e: { apiKey: number; minVersion: number; maxVersion: number }) => [e.apiKey, e]));
-    const { lookup, requests } = require('kafkajs/src/protocol/requests/index.js') as {
+    const { lookup, requests } = kafkajsModule<{
       lookup(v: unknown): (apiKey: number, def: unknown) => (args: unknown) => { request: KafkajsRequest };
       requests: Record<string, unknown>;
-    };
-    const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
+    }>('protocol/requests/index.js');
+    const apiKeys = kafkajsModule<Record<string, number>>('protocol/requests/apiKeys.js');
     // kafkajs request name -> the version it sends against this broker (kafka-protocol.md §1.4 "kafkajs" column).
     const expected: Record<string, number> = {
       GroupCoordinator: 2, JoinGroup: 5, Heartbeat: 3, LeaveGroup: 3, SyncGroup: 3, OffsetCommit: 5, OffsetFetch: 4,
@@ -394,7 +368,7 @@ describe('kafkajs admin and SASL requests decode with our codec', () => {
   it.each(range(0, 1))('SaslAuthenticate v%i', async (v) => {
     // kafkajs mechanisms hand over their token already size-prefixed (Encoder.writeBytes).
     const token = Buffer.from('\0user\0secret');
-    const authBytes = new Encoder().writeBytes(token).buffer;
+    const authBytes = new KafkajsEncoder().writeBytes(token).buffer;
     expect(await viaKafkajs(saslAuthenticate, kRequest('saslAuthenticate', v)({ authBytes }))).toEqual({ authBytes: token });
   });
 });
@@ -626,7 +600,7 @@ describe('our admin and SASL responses decode with kafkajs', () => {
 
   it.each(range(0, 1))('DeleteRecords v%i', async (v) => {
     const topics = [{ topic: 'orders', partitions: [{ partition: 1, offset: '77' }] }];
-    const response = (require(`kafkajs/src/protocol/requests/deleteRecords/v${v}/response.js`) as (a: unknown) => KafkajsResponse)({ topics });
+    const response = kafkajsModule<(a: unknown) => KafkajsResponse>(`protocol/requests/deleteRecords/v${v}/response.js`)({ topics });
     const res = await toKafkajs(deleteRecords, v, 'deleteRecords', { throttleTimeMs: 0, topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, lowWatermark: 77n, errorCode: 0 }] }] }, response);
     expect(res.topics).toEqual([{ topic: 'orders', partitions: [{ partition: 1, lowWatermark: expect.anything(), errorCode: 0 }] }]);
     expect(String(res.topics[0].partitions[0].lowWatermark)).toBe('77');
@@ -649,7 +623,7 @@ describe('our admin and SASL responses decode with kafkajs', () => {
   it.each(range(0, 1))('SaslAuthenticate v%i', async (v) => {
     const res = await toKafkajs(saslAuthenticate, v, 'saslAuthenticate', { errorCode: 0, errorMessage: null, authBytes: Buffer.from('server-final'), sessionLifetimeMs: 3600000n });
     expect(res.errorCode).toBe(0);
-    expect(res.authBytes).toEqual(new Encoder().writeBytes(Buffer.from('server-final')).buffer);
+    expect(res.authBytes).toEqual(new KafkajsEncoder().writeBytes(Buffer.from('server-final')).buffer);
     if (v >= 1) expect(res.sessionLifetimeMs).toBe('3600000');
     await expect(
       toKafkajs(saslAuthenticate, v, 'saslAuthenticate', { errorCode: 58, errorMessage: 'Authentication failed: Invalid username or password', authBytes: Buffer.alloc(0) }),
