@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GroupCoordinator, LogStoreOffsetLog, type GroupCoordinatorConfig, type OffsetLog, type OffsetLogRecord } from '../groups/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { LogStore } from '../storage/types.js';
 import { createDispatcher } from './dispatcher.js';
@@ -37,6 +38,8 @@ export interface KafkaServerOptions {
   /** Default 1. */
   defaultPartitions?: number;
   logger?: Logger;
+  /** Consumer-group coordinator settings (group.initial.rebalance.delay.ms etc.). */
+  groups?: Partial<GroupCoordinatorConfig>;
   /** Passed to the listener (timeouts, limits). */
   listener?: Omit<KafkaListenerOptions, 'host' | 'port' | 'logger' | 'handler'>;
 }
@@ -49,6 +52,7 @@ export class KafkaServer {
   private readonly shuttingDown = new Promise<void>((resolve) => (this.resolveShutdown = resolve));
   private handler: ReturnType<typeof createDispatcher> | null = null;
   private closing: Promise<void> | null = null;
+  private coordinator: GroupCoordinator | null = null;
 
   constructor(private readonly options: KafkaServerOptions) {
     this.logger = options.logger ?? createLogger('kafka');
@@ -67,6 +71,9 @@ export class KafkaServer {
   /** Reads (or creates) the cluster id, binds, and starts serving. Resolves the bound address. */
   async start(): Promise<{ host: string; port: number }> {
     const clusterId = await loadOrCreateClusterId(this.options.dataDir);
+    const groups = new GroupCoordinator({ offsetLog: lazyOffsetLog(this.options.store), config: this.options.groups, logger: this.logger });
+    await groups.start(); // creates __consumer_offsets when missing and replays it
+    this.coordinator = groups;
     const bound = await this.listener.start();
     const host = this.options.host ?? '127.0.0.1';
     this.context = {
@@ -79,6 +86,7 @@ export class KafkaServer {
       autoCreateTopics: this.options.autoCreateTopics ?? true,
       defaultPartitions: this.options.defaultPartitions ?? 1,
       shuttingDown: this.shuttingDown,
+      groups,
     };
     this.handler = createDispatcher(this.context);
     this.logger.info('kafka server started', {
@@ -103,14 +111,36 @@ export class KafkaServer {
     return this.listener.connections();
   }
 
-  /** Long polls answer at once, then the listener closes (in-flight responses flush). Idempotent. */
+  /** The consumer-group coordinator, or null before start(). */
+  get groups(): GroupCoordinator | null {
+    return this.coordinator;
+  }
+
+  /** Long polls answer at once (parked JoinGroup/SyncGroup with NOT_COORDINATOR), then the
+   * listener closes (in-flight responses flush). Idempotent. */
   close(): Promise<void> {
     if (!this.closing) {
       this.resolveShutdown();
+      this.coordinator?.shutdown();
       this.closing = this.listener.close();
     }
     return this.closing;
   }
+}
+
+/**
+ * `__consumer_offsets` in the store, created on the first write rather than at start (as Kafka
+ * creates it on first use): a broker nobody used for groups has no internal topic to show.
+ */
+function lazyOffsetLog(store: LogStore): OffsetLog {
+  const log = new LogStoreOffsetLog(store);
+  return {
+    append: (records: OffsetLogRecord[]) => log.append(records),
+    async *readAll() {
+      if (!store.getTopic(log.topic)) return;
+      yield* log.readAll();
+    },
+  };
 }
 
 /** The data dir's cluster id, generated and written (atomically) on first use. */

@@ -50,7 +50,7 @@ export class FileLogStore implements LogStore {
   private state: StoreState = 'new';
   private readonly topics = new Map<string, TopicEntry>();
   private readonly counters = { fsyncs: 0, appends: 0 };
-  private readonly defaults: TopicConfig;
+  private readonly topicDefaults: TopicConfig;
   private readonly flushPolicy: FlushPolicy;
   private readonly flushIntervalMs: number;
   private readonly retentionCheckIntervalMs: number;
@@ -66,8 +66,8 @@ export class FileLogStore implements LogStore {
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.retentionCheckIntervalMs = options.retentionCheckIntervalMs ?? 60_000;
     this.logger = options.logger ?? createLogger('storage');
-    this.defaults = mergeConfig({ ...DEFAULT_TOPIC_CONFIG }, options.topicDefaults ?? {});
-    mergeConfig(this.defaults, { flushPolicy: this.flushPolicy, flushIntervalMs: this.flushIntervalMs });
+    this.topicDefaults = mergeConfig({ ...DEFAULT_TOPIC_CONFIG }, options.topicDefaults ?? {});
+    mergeConfig(this.topicDefaults, { flushPolicy: this.flushPolicy, flushIntervalMs: this.flushIntervalMs });
   }
 
   async open(): Promise<void> {
@@ -112,7 +112,7 @@ export class FileLogStore implements LogStore {
   async createTopic(name: string, partitions: number, config: Partial<TopicConfig> = {}): Promise<TopicInfo> {
     validateTopicName(name);
     validatePartitionCount(partitions);
-    const merged = mergeConfig(this.defaults, config);
+    const merged = mergeConfig(this.topicDefaults, config);
     return this.admin(async () => {
       if (this.topics.has(name)) throw new SluiceError('TOPIC_EXISTS', `topic ${name} already exists`);
       const dir = topicDir(this.dataDir, name);
@@ -229,6 +229,10 @@ export class FileLogStore implements LogStore {
 
   partitionState(topic: string, partition: number): PartitionState {
     return this.partition(topic, partition, true).state();
+  }
+
+  defaults(): { config: TopicConfig; flushPolicy: FlushPolicy; flushIntervalMs: number } {
+    return { config: { ...this.topicDefaults }, flushPolicy: this.flushPolicy, flushIntervalMs: this.flushIntervalMs };
   }
 
   stats(): StoreStats {

@@ -119,5 +119,7 @@ export interface LogStore {
   enforceRetention(now?: number): Promise<void>;
 
   partitionState(topic: string, partition: number): PartitionState;
+  /** What a topic gets for every setting it does not set itself (flush policy included). */
+  defaults(): { config: TopicConfig; flushPolicy: FlushPolicy; flushIntervalMs: number };
   stats(): StoreStats;
 }

@@ -1,3 +1,4 @@
+import type { GroupCoordinator } from '../../groups/index.js';
 import type { Logger } from '../../logger.js';
 import type { LogStore } from '../../storage/types.js';
 import type { ApiDefinition, RequestOf, ResponseOf } from '../protocol/index.js';
@@ -18,6 +19,8 @@ export interface KafkaBrokerContext {
   defaultPartitions: number;
   /** Resolves when the broker starts shutting down: long polls (Fetch) answer early. */
   shuttingDown: Promise<void>;
+  /** The consumer-group coordinator (this node coordinates every group). */
+  groups: GroupCoordinator;
 }
 
 export interface RequestContext {

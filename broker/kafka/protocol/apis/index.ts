@@ -8,10 +8,56 @@ import { fetch } from './fetch.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
+// consumer groups
+import { deleteGroups } from './delete-groups.js';
+import { describeGroups } from './describe-groups.js';
+import { findCoordinator } from './find-coordinator.js';
+import { heartbeat } from './heartbeat.js';
+import { joinGroup } from './join-group.js';
+import { leaveGroup } from './leave-group.js';
+import { listGroups } from './list-groups.js';
+import { offsetCommit } from './offset-commit.js';
+import { offsetFetch } from './offset-fetch.js';
+import { syncGroup } from './sync-group.js';
+// topic admin
+import { alterConfigs } from './alter-configs.js';
+import { createPartitions } from './create-partitions.js';
+import { createTopics } from './create-topics.js';
+import { deleteRecords } from './delete-records.js';
+import { deleteTopics } from './delete-topics.js';
+import { describeConfigs } from './describe-configs.js';
+import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 
 export { apiVersions, fetch, listOffsets, metadata, produce };
+export { deleteGroups, describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, syncGroup };
+export { alterConfigs, createPartitions, createTopics, deleteRecords, deleteTopics, describeConfigs, incrementalAlterConfigs };
 
-export const API_LIST: readonly ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions];
+export const API_LIST: readonly ApiDefinition[] = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  apiVersions,
+  // consumer groups
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  // topic admin
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  describeConfigs,
+  alterConfigs,
+  createPartitions,
+  incrementalAlterConfigs,
+];
 
 const byKey = new Map<number, ApiDefinition>(API_LIST.map((a) => [a.apiKey, a]));
 

@@ -1,8 +1,8 @@
 /**
- * kafkajs 2.2.4 against the real broker. kafkajs consumers need consumer groups (not served yet),
- * so consumption is checked with kcat (librdkafka) and by decoding what the store holds; here:
- * metadata, producing (acks -1 and 1, keys, headers, gzip), and admin.fetchTopicOffsets /
- * fetchTopicOffsetsByTimestamp (ListOffsets).
+ * kafkajs 2.2.4 against the real broker: metadata, producing (acks -1 and 1, keys, headers, gzip),
+ * and admin.fetchTopicOffsets / fetchTopicOffsetsByTimestamp (ListOffsets), with what was stored
+ * decoded from the log. kafkajs consumer groups are in test/broker/kafka/groups/, admin topic
+ * APIs in test/broker/kafka/admin/.
  */
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
