@@ -19,9 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BATCH, probeBatch } from '../../../broker/records/batch-header.js';
-import { memoryLogger } from '../../../broker/logger.js';
-import { FileLogStore } from '../../../broker/storage/file-log-store.js';
-import { AckBook, prepareChild, type CheckedCache, type ChildHandle, CRASH_TOPICS, CRASH_TOPIC_CONFIG, killHard, parseAcks, prng, sleep, spawnChild, verifyStore, waitReady, walk } from './crash-harness.js';
+import { AckBook, createCrashTopics, prepareChild, type CheckedCache, type ChildHandle, CRASH_TOPICS, killHard, parseAcks, prng, sleep, spawnChild, verifyStore, waitReady, walk } from './crash-harness.js';
 
 const ROUNDS = Number(process.env.SLUICE_CORRUPTION_ROUNDS ?? 12);
 const SEED = Number(process.env.SLUICE_CRASH_SEED ?? (Math.random() * 2 ** 31) >>> 0);
@@ -172,10 +170,7 @@ describe('FileLogStore recovers from a damaged active segment after SIGKILL (pro
     let destroyedAcks = 0;
     let skipped = 0;
     try {
-      const setup = new FileLogStore({ dataDir, flushPolicy: 'sync', logger: memoryLogger() });
-      await setup.open();
-      for (const t of CRASH_TOPICS) await setup.createTopic(t.name, t.partitions, CRASH_TOPIC_CONFIG);
-      await setup.close();
+      await createCrashTopics(dataDir);
 
       for (let round = 0; round < ROUNDS; round++) {
         const ackFile = path.join(ackDir, `acks-${round}.log`);

@@ -39,6 +39,14 @@ export const CRASH_TOPIC_CONFIG: Partial<TopicConfig> = {
 // ---------------------------------------------------------------------------------------------
 const PAYLOAD_HEAD = 16;
 
+/** Creates the crash topics in a fresh data dir, before the first child starts appending. */
+export async function createCrashTopics(dataDir: string): Promise<void> {
+  const setup = new FileLogStore({ dataDir, flushPolicy: 'sync', logger: memoryLogger() });
+  await setup.open();
+  for (const t of CRASH_TOPICS) await setup.createTopic(t.name, t.partitions, CRASH_TOPIC_CONFIG);
+  await setup.close();
+}
+
 export function makePayload(cycle: number, batchSeq: number, topicIdx: number, partition: number, recordIndex: number, filler: number, rand: () => number): Buffer {
   const buf = Buffer.allocUnsafe(PAYLOAD_HEAD + filler + 4);
   buf.writeUInt32BE(cycle, 0);

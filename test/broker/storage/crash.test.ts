@@ -18,9 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileLogStore } from '../../../broker/storage/file-log-store.js';
-import { memoryLogger } from '../../../broker/logger.js';
-import { AckBook, prepareChild, type CheckedCache, type ChildHandle, CRASH_TOPICS, CRASH_TOPIC_CONFIG, killHard, parseAcks, prng, sleep, spawnChild, verifyStore, waitReady } from './crash-harness.js';
+import { AckBook, createCrashTopics, prepareChild, type CheckedCache, type ChildHandle, CRASH_TOPICS, killHard, parseAcks, prng, sleep, spawnChild, verifyStore, waitReady } from './crash-harness.js';
 
 const CYCLES = Number(process.env.SLUICE_CRASH_CYCLES ?? 50);
 const SEED = Number(process.env.SLUICE_CRASH_SEED ?? (Math.random() * 2 ** 31) >>> 0);
@@ -43,10 +41,7 @@ describe('FileLogStore survives SIGKILL (process crash loop)', () => {
     let lastLog = { batches: 0, messages: 0, bytes: 0 };
     let maxRecoveryMs = 0;
     try {
-      const setup = new FileLogStore({ dataDir, flushPolicy: 'sync', logger: memoryLogger() });
-      await setup.open();
-      for (const t of CRASH_TOPICS) await setup.createTopic(t.name, t.partitions, CRASH_TOPIC_CONFIG);
-      await setup.close();
+      await createCrashTopics(dataDir);
 
       for (let cycle = 0; cycle < CYCLES; cycle++) {
         const ackFile = path.join(ackDir, `acks-${cycle}.log`);
