@@ -116,7 +116,6 @@ class RunningBroker implements Broker {
 
   status(): BrokerStatus {
     const stats = this.#stats();
-    const { kafka } = this.config;
     return {
       state: this.#state,
       startedAt: this.startedAt,

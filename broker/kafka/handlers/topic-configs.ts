@@ -9,7 +9,7 @@
  * min.insync.replicas=1, ...). Unknown names are INVALID_CONFIG.
  */
 import { isSluiceError } from '../../errors.js';
-import { DEFAULT_TOPIC_CONFIG, validateConfigChanges } from '../../storage/topic-config.js';
+import { validateConfigChanges } from '../../storage/topic-config.js';
 import type { FlushPolicy, LogStore, TimestampType, TopicConfig } from '../../storage/types.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
 
