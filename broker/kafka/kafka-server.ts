@@ -18,6 +18,8 @@ import { createLogger, type Logger } from '../logger.js';
 import type { LogStore } from '../storage/types.js';
 import { createDispatcher } from './dispatcher.js';
 import type { KafkaBrokerContext } from './handlers/types.js';
+import { ProducerIdAllocator } from './producers/producer-ids.js';
+import { ProducerStateManager, type UnknownProducerPolicy } from './producers/producer-state.js';
 import { KafkaListener, type KafkaListenerOptions } from './server/kafka-listener.js';
 
 export const META_PROPERTIES_FILE = 'meta.properties';
@@ -40,6 +42,8 @@ export interface KafkaServerOptions {
   logger?: Logger;
   /** Consumer-group coordinator settings (group.initial.rebalance.delay.ms etc.). */
   groups?: Partial<GroupCoordinatorConfig>;
+  /** Idempotent producers: what an unknown producer id may send (default 'accept', as Kafka 2.5+). */
+  unknownProducer?: UnknownProducerPolicy;
   /** Passed to the listener (timeouts, limits). */
   listener?: Omit<KafkaListenerOptions, 'host' | 'port' | 'logger' | 'handler'>;
 }
@@ -87,6 +91,8 @@ export class KafkaServer {
       defaultPartitions: this.options.defaultPartitions ?? 1,
       shuttingDown: this.shuttingDown,
       groups,
+      producers: new ProducerStateManager(this.options.store, this.options.unknownProducer),
+      producerIds: new ProducerIdAllocator(this.options.dataDir),
     };
     this.handler = createDispatcher(this.context);
     this.logger.info('kafka server started', {

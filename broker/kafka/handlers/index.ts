@@ -26,6 +26,8 @@ import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
+// idempotent producer
+import { initProducerIdHandler } from './init-producer-id.js';
 import type { KafkaHandler } from './types.js';
 
 export const HANDLERS: readonly KafkaHandler[] = [
@@ -53,6 +55,8 @@ export const HANDLERS: readonly KafkaHandler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
+  // idempotent producer
+  initProducerIdHandler,
 ] as unknown as readonly KafkaHandler[];
 
 setAdvertisedApis(HANDLERS.map((h) => h.api));

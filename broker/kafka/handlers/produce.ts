@@ -4,9 +4,17 @@
  * concurrently; the store validates the batch (framing, CRC-32C, size), assigns offsets and
  * resolves when the append is durable per the flush policy. acks=0 gets no response (§6.2), but
  * the appends still finish before the next request on the connection is answered.
+ *
+ * Idempotent batches (producerId >= 0, kafka-protocol.md §4) are checked against the partition's
+ * producer state synchronously, in arrival order, before the append (see producers/): a resend of
+ * one of the last 5 batches is answered with its original base offset and not appended; a gap
+ * gets OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH.
  */
 import { produce } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
+import type { Reservation } from '../producers/producer-state.js';
+import { BATCH, validateProducedBatch } from '../../records/batch-header.js';
+import type { TopicInfo } from '../../storage/types.js';
 import { appendNotifier } from './append-notifier.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
 import { findOrCreateTopic } from './topics.js';
@@ -33,7 +41,7 @@ export const produceHandler = defineHandler(produce, async (request, ctx) => {
           if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
           if (!found!.topic) return failed(p.index, found!.errorCode);
           if (p.index < 0 || p.index >= found!.topic.partitions) return failed(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          return appendOne(ctx, topicData.name, p.index, p.records);
+          return appendOne(ctx, found!.topic, p.index, p.records);
         }),
       );
       return { name: topicData.name, partitionResponses };
@@ -43,7 +51,8 @@ export const produceHandler = defineHandler(produce, async (request, ctx) => {
   return { responses, throttleTimeMs: 0 };
 });
 
-async function appendOne(ctx: RequestContext, topic: string, partition: number, records: Buffer | null): Promise<PartitionResponse> {
+async function appendOne(ctx: RequestContext, info: TopicInfo, partition: number, records: Buffer | null): Promise<PartitionResponse> {
+  const topic = info.name;
   if (!records || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD);
   if (records.length > MAGIC_AT && records[MAGIC_AT] !== 2) return failed(partition, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
   // zstd needs Produce v7+ (KIP-110), as Kafka enforces.
@@ -51,10 +60,17 @@ async function appendOne(ctx: RequestContext, topic: string, partition: number, 
     return failed(partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   }
   const { store, logger } = ctx.broker;
+  let reservation: Reservation | undefined;
+  if (records.length >= BATCH.OVERHEAD && records.readBigInt64BE(BATCH.PRODUCER_ID) >= 0n) {
+    const checked = await checkIdempotent(ctx, info, partition, records);
+    if ('response' in checked) return checked.response;
+    reservation = checked.reservation;
+  }
   try {
     // The store keeps no reference to the request buffer's backing memory after append resolves,
     // but the frame may be a view of a pooled socket chunk: hand it an own copy.
     const result = await store.append(topic, partition, Buffer.from(records));
+    reservation?.commit(result.baseOffset);
     appendNotifier(store).notifyAppend(topic, partition);
     return {
       index: partition,
@@ -67,6 +83,7 @@ async function appendOne(ctx: RequestContext, topic: string, partition: number, 
     };
   } catch (err) {
     const errorCode = kafkaErrorCodeFor(err);
+    reservation?.release(errorCode);
     const level = errorCode === ErrorCode.UNKNOWN_SERVER_ERROR || errorCode === ErrorCode.KAFKA_STORAGE_ERROR ? 'error' : 'warn';
     logger[level]('produce rejected', {
       topic,
@@ -77,6 +94,68 @@ async function appendOne(ctx: RequestContext, topic: string, partition: number, 
     });
     return failed(partition, errorCode);
   }
+}
+
+/** Validates the batch (so a corrupt resend is never taken for a duplicate; the store checks it
+ * again on append) and runs the sequence check. Between the partition's state being available and
+ * the reservation nothing awaits, so concurrent requests are checked in arrival order. */
+async function checkIdempotent(
+  ctx: RequestContext,
+  info: TopicInfo,
+  partition: number,
+  records: Buffer,
+): Promise<{ response: PartitionResponse } | { reservation: Reservation }> {
+  const { logger, producers } = ctx.broker;
+  const reject = (errorCode: number, reason: string, extra: Record<string, unknown> = {}) => {
+    logger.warn('idempotent produce rejected', { topic: info.name, partition, errorCode, reason, clientId: ctx.clientId, ...extra });
+    return { response: failed(partition, errorCode) };
+  };
+  let header;
+  try {
+    header = validateProducedBatch(records, info.config.maxMessageBytes);
+  } catch (err) {
+    return reject(kafkaErrorCodeFor(err), err instanceof Error ? err.message : String(err));
+  }
+  let state;
+  try {
+    state = producers.peek(info.id, partition) ?? (await producers.partition(info.name, info.id, partition));
+  } catch (err) {
+    return reject(kafkaErrorCodeFor(err), `rebuilding producer state failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const batch = { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, lastOffsetDelta: header.lastOffsetDelta };
+  const result = state.check(batch);
+  switch (result.kind) {
+    case 'append':
+      return { reservation: result.reservation };
+    case 'duplicate':
+      return { response: duplicate(ctx, info.name, partition, result.baseOffset) };
+    case 'pending': {
+      const outcome = await result.outcome;
+      return { response: 'baseOffset' in outcome ? duplicate(ctx, info.name, partition, outcome.baseOffset) : failed(partition, outcome.errorCode) };
+    }
+    case 'error':
+      return reject(result.errorCode, 'sequence check', batch);
+  }
+}
+
+/** Kafka answers a duplicate batch NONE with the original base offset (kafkajs fails on
+ * DUPLICATE_SEQUENCE_NUMBER, reference §4). */
+function duplicate(ctx: RequestContext, topic: string, partition: number, baseOffset: number): PartitionResponse {
+  let logStartOffset = -1;
+  try {
+    logStartOffset = ctx.broker.store.offsets(topic, partition).logStartOffset;
+  } catch {
+    // partition gone meanwhile: -1 as for an unknown value
+  }
+  return {
+    index: partition,
+    errorCode: 0,
+    baseOffset: BigInt(baseOffset),
+    logAppendTimeMs: -1n,
+    logStartOffset: BigInt(logStartOffset),
+    recordErrors: [],
+    errorMessage: null,
+  };
 }
 
 function failed(index: number, errorCode: number): PartitionResponse {

@@ -1,6 +1,8 @@
 import type { GroupCoordinator } from '../../groups/index.js';
 import type { Logger } from '../../logger.js';
 import type { LogStore } from '../../storage/types.js';
+import type { ProducerIdAllocator } from '../producers/producer-ids.js';
+import type { ProducerStateManager } from '../producers/producer-state.js';
 import type { ApiDefinition, RequestOf, ResponseOf } from '../protocol/index.js';
 import type { ConnectionInfo } from '../server/types.js';
 
@@ -21,6 +23,10 @@ export interface KafkaBrokerContext {
   shuttingDown: Promise<void>;
   /** The consumer-group coordinator (this node coordinates every group). */
   groups: GroupCoordinator;
+  /** Idempotent-producer sequence state per partition (Produce with producerId >= 0). */
+  producers: ProducerStateManager;
+  /** InitProducerId's persisted id counter. */
+  producerIds: ProducerIdAllocator;
 }
 
 export interface RequestContext {

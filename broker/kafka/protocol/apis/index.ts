@@ -27,10 +27,13 @@ import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
 import { describeConfigs } from './describe-configs.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
+// idempotent producer
+import { initProducerId } from './init-producer-id.js';
 
 export { apiVersions, fetch, listOffsets, metadata, produce };
 export { deleteGroups, describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, syncGroup };
 export { alterConfigs, createPartitions, createTopics, deleteRecords, deleteTopics, describeConfigs, incrementalAlterConfigs };
+export { initProducerId };
 
 export const API_LIST: readonly ApiDefinition[] = [
   produce,
@@ -57,6 +60,8 @@ export const API_LIST: readonly ApiDefinition[] = [
   alterConfigs,
   createPartitions,
   incrementalAlterConfigs,
+  // idempotent producer
+  initProducerId,
 ];
 
 const byKey = new Map<number, ApiDefinition>(API_LIST.map((a) => [a.apiKey, a]));

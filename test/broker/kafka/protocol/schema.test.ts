@@ -374,6 +374,7 @@ describe('schema semantics', () => {
         { apiKey: 19, minVersion: 0, maxVersion: 4 },
         { apiKey: 20, minVersion: 0, maxVersion: 3 },
         { apiKey: 21, minVersion: 0, maxVersion: 1 },
+        { apiKey: 22, minVersion: 0, maxVersion: 1 },
         { apiKey: 32, minVersion: 0, maxVersion: 2 },
         { apiKey: 33, minVersion: 0, maxVersion: 1 },
         { apiKey: 37, minVersion: 0, maxVersion: 1 },
