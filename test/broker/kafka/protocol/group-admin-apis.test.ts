@@ -178,8 +178,15 @@ describe('tables', () => {
   });
 });
 
-describe('round trip for every new API at every version', () => {
-  for (const api of NEW_APIS) {
+// Registered tables are round-tripped and fuzzed through the registry in schema.test.ts; only the
+// tables without a handler yet (not in API_LIST) need the registry-free path here.
+const UNREGISTERED_APIS = NEW_APIS.filter((api) => !API_LIST.includes(api));
+
+describe('round trip for every not-yet-registered API at every version', () => {
+  it('covers the SASL tables, which have no handler yet', () => {
+    expect(UNREGISTERED_APIS.map((a) => a.name)).toEqual(['SaslHandshake', 'SaslAuthenticate']);
+  });
+  for (const api of UNREGISTERED_APIS) {
     for (const v of versions(api)) {
       const flexible = isFlexible(api, v);
       it(`${api.name} v${v} request`, () => {
