@@ -50,6 +50,7 @@ export class FileLogStore implements LogStore {
   private state: StoreState = 'new';
   private readonly topics = new Map<string, TopicEntry>();
   private readonly counters = { fsyncs: 0, appends: 0 };
+  private readonly appendListeners = new Set<(topic: string, partition: number) => void>();
   private readonly topicDefaults: TopicConfig;
   private readonly flushPolicy: FlushPolicy;
   private readonly flushIntervalMs: number;
@@ -191,11 +192,23 @@ export class FileLogStore implements LogStore {
   }
 
   append(topic: string, partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
+    let appended: Promise<AppendResult>;
     try {
-      return this.partition(topic, partition).append(batch, options?.now ?? Date.now());
+      appended = this.partition(topic, partition).append(batch, options?.now ?? Date.now());
     } catch (err) {
       return Promise.reject(err);
     }
+    // No extra promise on the hot path unless someone listens.
+    if (this.appendListeners.size === 0) return appended;
+    return appended.then((result) => {
+      for (const listener of this.appendListeners) listener(topic, partition);
+      return result;
+    });
+  }
+
+  onAppend(listener: (topic: string, partition: number) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   async read(topic: string, partition: number, fromOffset: number, maxBytes: number): Promise<ReadResult> {

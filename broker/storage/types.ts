@@ -119,6 +119,9 @@ export interface LogStore {
   enforceRetention(now?: number): Promise<void>;
 
   partitionState(topic: string, partition: number): PartitionState;
+  /** Calls `listener` after every acknowledged append, whoever made it (Kafka Produce, HTTP,
+   * internal topics), so readers waiting at the log end wake up. Returns the unsubscribe. */
+  onAppend(listener: (topic: string, partition: number) => void): () => void;
   /** What a topic gets for every setting it does not set itself (flush policy included). */
   defaults(): { config: TopicConfig; flushPolicy: FlushPolicy; flushIntervalMs: number };
   stats(): StoreStats;

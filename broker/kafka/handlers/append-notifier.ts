@@ -1,10 +1,10 @@
 /**
  * Wakes long-polling Fetch requests when a partition grows.
  *
- * The Produce handler calls `notifyAppend` after an append resolves; Fetch waits with
+ * The store announces every acknowledged append (`LogStore.onAppend`, whoever appended: Kafka
+ * Produce, the group coordinator's offsets topic, later the HTTP API); Fetch waits with
  * `waitForAppend` on the partitions it asked for. One notifier per `LogStore` (kept in a WeakMap,
- * so the handler contract needs no extra field). Appends made outside the Kafka handlers (HTTP
- * API, queues) do not notify; Fetch therefore also re-checks on a short timer (see fetch.ts).
+ * so the handler contract needs no extra field).
  */
 import type { LogStore } from '../../storage/types.js';
 
@@ -65,6 +65,10 @@ const notifiers = new WeakMap<LogStore, AppendNotifier>();
 /** The notifier shared by every handler using this store. */
 export function appendNotifier(store: LogStore): AppendNotifier {
   let n = notifiers.get(store);
-  if (!n) notifiers.set(store, (n = new AppendNotifier()));
+  if (!n) {
+    const created = (n = new AppendNotifier());
+    store.onAppend((topic, partition) => created.notifyAppend(topic, partition));
+    notifiers.set(store, created);
+  }
   return n;
 }

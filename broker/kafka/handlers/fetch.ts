@@ -21,8 +21,6 @@ type FetchResponse = ResponseOf<typeof fetch>;
 type PartitionResponse = FetchResponse['responses'][number]['partitions'][number];
 
 const EMPTY = Buffer.alloc(0);
-/** Re-check interval for appends that did not go through the Produce handler. */
-export const FETCH_RECHECK_MS = 100;
 /** Upper bound on one wait, whatever the client asks (Kafka has no bound; 30 s keeps sockets sane). */
 export const MAX_FETCH_WAIT_MS = 30_000;
 
@@ -37,14 +35,14 @@ export const fetchHandler = defineHandler(fetch, async (request, ctx) => {
     const seen = offsetsSnapshot(ctx, wanted);
     const { responses, bytes, errors } = await readAll(request, ctx);
     if (bytes >= request.minBytes || errors > 0 || wanted.length === 0) return respond(responses);
-    // Wait until a partition moves (append, retention, DeleteRecords), the deadline or shutdown.
-    // Reads are repeated only when something moved; the timer catches appends that bypass the
-    // Produce handler's notification.
+    // Wait for an append to a wanted partition (the store announces every one), the deadline or
+    // shutdown. The change check and the waiter registration run in one synchronous step, so an
+    // append that landed while readAll was reading is seen here rather than missed.
     for (;;) {
       const now = Date.now();
       if (now >= deadline || shutdown.aborted) return respond(responses);
-      await waitForData(ctx, wanted, Math.min(deadline - now, FETCH_RECHECK_MS));
       if (offsetsSnapshot(ctx, wanted) !== seen) break;
+      await waitForData(ctx, wanted, deadline - now);
     }
   }
 });

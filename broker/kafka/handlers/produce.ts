@@ -15,7 +15,6 @@ import { type ResponseOf } from '../protocol/index.js';
 import type { Reservation } from '../producers/producer-state.js';
 import { BATCH, validateProducedBatch } from '../../records/batch-header.js';
 import type { TopicInfo } from '../../storage/types.js';
-import { appendNotifier } from './append-notifier.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
 import { findOrCreateTopic } from './topics.js';
 import { defineHandler, type RequestContext } from './types.js';
@@ -71,7 +70,6 @@ async function appendOne(ctx: RequestContext, info: TopicInfo, partition: number
     // but the frame may be a view of a pooled socket chunk: hand it an own copy.
     const result = await store.append(topic, partition, Buffer.from(records));
     reservation?.commit(result.baseOffset);
-    appendNotifier(store).notifyAppend(topic, partition);
     return {
       index: partition,
       errorCode: 0,
