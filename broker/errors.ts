@@ -17,7 +17,30 @@ export type SluiceErrorCode =
   | 'STORE_CLOSED'
   | 'IO_ERROR'
   | 'UNSUPPORTED_COMPRESSION'
-  | 'PROTOCOL_ERROR'; // malformed or unencodable Kafka wire-protocol bytes (broker/kafka/protocol)
+  | 'PROTOCOL_ERROR' // malformed or unencodable Kafka wire-protocol bytes (broker/kafka/protocol)
+  | 'SASL_AUTHENTICATION' // a Kafka connection sent a request before authenticating, or failed to (broker/kafka/sasl)
+  // queue layer (broker/queues)
+  | 'UNKNOWN_SUBSCRIPTION'
+  | 'SUBSCRIPTION_EXISTS'
+  | 'INVALID_REQUEST' // a queue call's arguments are malformed or out of range
+  | 'INVALID_RECEIPT' // not a receipt this broker issued (malformed, foreign topic/subscription)
+  | 'STALE_RECEIPT' // the lease behind the receipt expired or the message was leased again
+  | 'MESSAGE_SETTLED' // the message was already acked, dead-lettered or archived
+  | 'QUEUE_STATE_FAILED' // the durable queue state journal failed; the queue layer stopped
+  // accounts (server/auth)
+  | 'AUTH_FAILED' // unknown user, wrong password or disabled account: deliberately one code
+  | 'ACCOUNT_LOCKED' // too many consecutive failed logins; retry after details.retryAfterSeconds
+  | 'RATE_LIMITED' // too many failed logins from one address or for one name in the window
+  | 'UNKNOWN_USER'
+  | 'USER_EXISTS'
+  | 'UNKNOWN_TOKEN'
+  | 'LAST_ADMIN' // the change would leave no enabled admin
+  | 'WEAK_PASSWORD'
+  | 'FORBIDDEN' // the caller's role does not allow this
+  // secrets at rest (server/secrets)
+  | 'INVALID_SECRET_KEY' // SLUICE_SECRET_KEY or the key file is malformed, or the key file is readable by others
+  | 'SECRET_UNREADABLE' // an encrypted value is malformed, under another key, or was tampered with
+  | 'UNKNOWN_CLUSTER'; // no Cluster row has this id (server/secrets/cluster-secrets.ts)
 
 export class SluiceError extends Error {
   override readonly name = 'SluiceError';
