@@ -12,6 +12,8 @@
  * | `SLUICE_KAFKA_ENABLED`         | `true`         | `false` runs the broker without the Kafka listener  |
  * | `SLUICE_KAFKA_AUTO_CREATE_TOPICS` | `true`      | Metadata/Produce for an unknown topic creates it    |
  * | `SLUICE_KAFKA_DEFAULT_PARTITIONS` | `1`         | partitions of auto-created topics                   |
+ * | `SLUICE_KAFKA_SASL_MECHANISMS` | empty (off)   | comma list of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512   |
+ * | `SLUICE_KAFKA_SASL_USERS`      | empty         | `user:password,...` written to the credential store |
  *
  * An empty variable counts as unset. Any invalid value stops startup with a `BrokerConfigError`
  * that names every offending variable, so an operator fixes them all in one go.
@@ -19,6 +21,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { SASL_MECHANISMS, type SaslMechanism } from './kafka/sasl/mechanisms.js';
 import type { FlushPolicy } from './storage/types.js';
 
 export interface KafkaListenerConfig {
@@ -32,6 +35,14 @@ export interface KafkaListenerConfig {
   autoCreateTopics: boolean;
   /** Kafka's num.partitions: partitions of auto-created topics. */
   defaultPartitions: number;
+  sasl: KafkaSaslConfig;
+}
+
+export interface KafkaSaslConfig {
+  /** Empty: SASL is off and every connection may send any request. */
+  mechanisms: SaslMechanism[];
+  /** Bootstrap users, written (as SCRAM verifiers) to the data dir's credential store at start. */
+  users: { user: string; password: string }[];
 }
 
 export interface BrokerConfig {
@@ -99,6 +110,48 @@ const booleanString = z.preprocess(
     .optional(),
 );
 
+/** "SCRAM-SHA-256, plain" → ['SCRAM-SHA-256', 'PLAIN']; duplicates dropped, order kept. */
+const saslMechanisms = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((m) => m.trim().toUpperCase()))])
+    .pipe(
+      z.array(z.enum(SASL_MECHANISMS, { error: `each mechanism must be one of ${SASL_MECHANISMS.join(', ')}` })),
+    )
+    .optional(),
+);
+
+/** "alice:pw1,bob:pw2": the first ':' of each pair splits user from password, so passwords may
+ * contain ':' but not ','. */
+const saslUsers = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .transform((v, ctx) => {
+      const users: { user: string; password: string }[] = [];
+      for (const pair of v.split(',')) {
+        const at = pair.indexOf(':');
+        const user = at < 0 ? '' : pair.slice(0, at).trim();
+        const password = at < 0 ? '' : pair.slice(at + 1);
+        if (user === '' || password === '') {
+          ctx.addIssue({ code: 'custom', message: 'must be user:password pairs separated by commas, each with a non-empty user and password' });
+          return z.NEVER;
+        }
+        if (users.some((u) => u.user === user)) {
+          ctx.addIssue({ code: 'custom', message: `lists user ${JSON.stringify(user)} twice` });
+          return z.NEVER;
+        }
+        users.push({ user, password });
+      }
+      return users;
+    })
+    .optional(),
+);
+
+/** Variables whose value must never be echoed in an error (it holds passwords). */
+const SECRET_VARIABLES = new Set(['SLUICE_KAFKA_SASL_USERS']);
+
 const envSchema = z.object({
   SLUICE_DATA_DIR: z.preprocess(unsetIfBlank, z.string().optional()),
   SLUICE_FLUSH_POLICY: z.preprocess(
@@ -114,6 +167,8 @@ const envSchema = z.object({
   SLUICE_KAFKA_ENABLED: booleanString,
   SLUICE_KAFKA_AUTO_CREATE_TOPICS: booleanString,
   SLUICE_KAFKA_DEFAULT_PARTITIONS: integerString(1, MAX_KAFKA_DEFAULT_PARTITIONS, 'a partition count'),
+  SLUICE_KAFKA_SASL_MECHANISMS: saslMechanisms,
+  SLUICE_KAFKA_SASL_USERS: saslUsers,
 });
 
 export interface LoadBrokerConfigOptions {
@@ -133,12 +188,17 @@ export function loadBrokerConfig(
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
-      const got = env[variable];
-      return { variable, message: `${issue.message} (got ${JSON.stringify(got)})` };
+      const got = SECRET_VARIABLES.has(variable) ? '(value hidden)' : JSON.stringify(env[variable]);
+      return { variable, message: `${issue.message} (got ${got})` };
     });
     throw new BrokerConfigError(issues);
   }
   const e = parsed.data;
+  if (e.SLUICE_KAFKA_SASL_USERS && !e.SLUICE_KAFKA_SASL_MECHANISMS) {
+    throw new BrokerConfigError([
+      { variable: 'SLUICE_KAFKA_SASL_USERS', message: 'is set but SLUICE_KAFKA_SASL_MECHANISMS is empty: users mean nothing while SASL is off' },
+    ]);
+  }
   const host = e.SLUICE_KAFKA_HOST ?? DEFAULT_KAFKA_HOST;
   return {
     dataDir: resolve(options.cwd ?? process.cwd(), e.SLUICE_DATA_DIR ?? DEFAULT_DATA_DIR),
@@ -153,6 +213,7 @@ export function loadBrokerConfig(
       advertisedHost: e.SLUICE_KAFKA_ADVERTISED_HOST ?? (WILDCARD_HOSTS.has(host) ? hostname() : host),
       autoCreateTopics: e.SLUICE_KAFKA_AUTO_CREATE_TOPICS ?? true,
       defaultPartitions: e.SLUICE_KAFKA_DEFAULT_PARTITIONS ?? DEFAULT_KAFKA_PARTITIONS,
+      sasl: { mechanisms: e.SLUICE_KAFKA_SASL_MECHANISMS ?? [], users: e.SLUICE_KAFKA_SASL_USERS ?? [] },
     },
   };
 }

@@ -165,6 +165,7 @@ class RunningBroker implements Broker {
         advertisedHost: kafka.advertisedHost,
         autoCreateTopics: kafka.autoCreateTopics,
         defaultPartitions: kafka.defaultPartitions,
+        sasl: kafka.sasl,
         logger: this.kafkaLogger,
       });
       try {

@@ -16,14 +16,19 @@ import { join } from 'node:path';
 import { GroupCoordinator, LogStoreOffsetLog, type GroupCoordinatorConfig, type OffsetLog, type OffsetLogRecord } from '../groups/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { LogStore } from '../storage/types.js';
-import { createDispatcher } from './dispatcher.js';
+import { createDispatcher, createRawTokenHandler } from './dispatcher.js';
 import type { KafkaBrokerContext } from './handlers/types.js';
 import { ProducerIdAllocator } from './producers/producer-ids.js';
 import { ProducerStateManager, type UnknownProducerPolicy } from './producers/producer-state.js';
+import { CredentialStore } from './sasl/credential-store.js';
+import type { SaslMechanism } from './sasl/mechanisms.js';
+import { SaslService } from './sasl/service.js';
 import { KafkaListener, type KafkaListenerOptions } from './server/kafka-listener.js';
 
 export const META_PROPERTIES_FILE = 'meta.properties';
 export const NODE_ID = 0;
+/** Kafka's default sasl.server.max.receive.size. */
+export const SASL_MAX_RECEIVE_BYTES = 512 * 1024;
 
 export interface KafkaServerOptions {
   store: LogStore;
@@ -45,7 +50,10 @@ export interface KafkaServerOptions {
   /** Idempotent producers: what an unknown producer id may send (default 'accept', as Kafka 2.5+). */
   unknownProducer?: UnknownProducerPolicy;
   /** Passed to the listener (timeouts, limits). */
-  listener?: Omit<KafkaListenerOptions, 'host' | 'port' | 'logger' | 'handler'>;
+  listener?: Omit<KafkaListenerOptions, 'host' | 'port' | 'logger' | 'handler' | 'rawTokenHandler'>;
+  /** SASL (SLUICE_KAFKA_SASL_MECHANISMS / SLUICE_KAFKA_SASL_USERS): no mechanisms = off. Users are
+   * written to the data dir's credential store at start unless their password already verifies. */
+  sasl?: { mechanisms: readonly SaslMechanism[]; users?: readonly { user: string; password: string }[] };
 }
 
 export class KafkaServer {
@@ -55,12 +63,15 @@ export class KafkaServer {
   private resolveShutdown!: () => void;
   private readonly shuttingDown = new Promise<void>((resolve) => (this.resolveShutdown = resolve));
   private handler: ReturnType<typeof createDispatcher> | null = null;
+  private rawTokenHandler: ReturnType<typeof createRawTokenHandler> | null = null;
   private closing: Promise<void> | null = null;
   private coordinator: GroupCoordinator | null = null;
 
   constructor(private readonly options: KafkaServerOptions) {
     this.logger = options.logger ?? createLogger('kafka');
     this.listener = new KafkaListener({
+      // Before authentication only small SASL messages are legitimate (Kafka: sasl.server.max.receive.size).
+      unauthenticatedMaxRequestBytes: options.sasl?.mechanisms.length ? SASL_MAX_RECEIVE_BYTES : undefined,
       ...options.listener,
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 9092,
@@ -69,12 +80,17 @@ export class KafkaServer {
         if (!this.handler) throw new Error('kafka server is not started');
         return this.handler(request);
       },
+      rawTokenHandler: (request) => {
+        if (!this.rawTokenHandler) throw new Error('kafka server is not started');
+        return this.rawTokenHandler(request);
+      },
     });
   }
 
   /** Reads (or creates) the cluster id, binds, and starts serving. Resolves the bound address. */
   async start(): Promise<{ host: string; port: number }> {
     const clusterId = await loadOrCreateClusterId(this.options.dataDir);
+    const sasl = await this.openSasl();
     const groups = new GroupCoordinator({ offsetLog: lazyOffsetLog(this.options.store), config: this.options.groups, logger: this.logger });
     await groups.start(); // creates __consumer_offsets when missing and replays it
     this.coordinator = groups;
@@ -93,8 +109,10 @@ export class KafkaServer {
       groups,
       producers: new ProducerStateManager(this.options.store, this.options.unknownProducer),
       producerIds: new ProducerIdAllocator(this.options.dataDir),
+      sasl,
     };
     this.handler = createDispatcher(this.context);
+    this.rawTokenHandler = createRawTokenHandler(this.context);
     this.logger.info('kafka server started', {
       host: bound.host,
       port: bound.port,
@@ -102,6 +120,21 @@ export class KafkaServer {
       clusterId,
     });
     return bound;
+  }
+
+  /** The SASL service; credentials are loaded (and bootstrap users written) only when enabled. */
+  private async openSasl(): Promise<SaslService> {
+    const mechanisms = this.options.sasl?.mechanisms ?? [];
+    if (mechanisms.length === 0) return new SaslService([], null, this.logger);
+    const credentials = await CredentialStore.open(this.options.dataDir);
+    for (const { user, password } of this.options.sasl?.users ?? []) {
+      const outcome = await credentials.ensureUser(user, password);
+      if (outcome !== 'unchanged') this.logger.info(`SASL user ${outcome} from configuration`, { user });
+    }
+    const users = credentials.listUsers().length;
+    this.logger.info('SASL enabled', { mechanisms, users, credentials: credentials.path });
+    if (users === 0) this.logger.warn('SASL is enabled but no user exists: every client will fail to authenticate (add one with broker/kafka/sasl/cli.ts)', {});
+    return new SaslService(mechanisms, credentials, this.logger);
   }
 
   /** The bound address, or null before start() resolves. */

@@ -1,4 +1,5 @@
 import type { SluiceError } from '../errors.js';
+import { timeFsync } from '../metrics/storage.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommitter, IntervalFlusher } from './group-commit.js';
 import { Segment } from './segment.js';
@@ -152,7 +153,7 @@ export class AppendPipeline {
         let synced: Segment | undefined;
         for (const run of runs) {
           if (run.segment === synced) continue;
-          await run.segment.datasync();
+          await timeFsync(() => run.segment.datasync());
           this.host.counters.fsyncs++;
           synced = run.segment;
         }
@@ -211,7 +212,7 @@ export class AppendPipeline {
   private async flushActive(): Promise<void> {
     if (this.host.blockedBy()) return;
     try {
-      await this.host.activeSegment().datasync();
+      await timeFsync(() => this.host.activeSegment().datasync());
       this.host.counters.fsyncs++;
     } catch (err) {
       this.host.fail(err);

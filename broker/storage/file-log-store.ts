@@ -4,11 +4,13 @@ import { ensureDir } from '../ensure-dir.js';
 import { join } from 'node:path';
 import { SluiceError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { observeAppend } from '../metrics/storage.js';
 import { fsyncDir, isNotFound, removeQuietly, writeMarker } from './fs-util.js';
 import { createPartition, openPartition, type OpenMode } from './partition-open.js';
 import type { PartitionContext, PartitionLog } from './partition-log.js';
 import { DEFAULT_TOPIC_CONFIG, mergeConfig, validateTopicName } from './topic-config.js';
 import { loadTopics, partitionDir, purgeDeleted, removeTopicFiles, saveTopic, topicDir, topicsDir } from './topic-metadata.js';
+import type { TimestampHit } from './timestamp-lookup.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -194,7 +196,7 @@ export class FileLogStore implements LogStore {
   append(topic: string, partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     let appended: Promise<AppendResult>;
     try {
-      appended = this.partition(topic, partition).append(batch, options?.now ?? Date.now());
+      appended = observeAppend(performance.now(), this.partition(topic, partition).append(batch, options?.now ?? Date.now()));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -216,7 +218,11 @@ export class FileLogStore implements LogStore {
   }
 
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | undefined> {
-    return this.partition(topic, partition).offsetForTimestamp(timestamp);
+    return (await this.partition(topic, partition).recordForTimestamp(timestamp))?.offset;
+  }
+
+  async recordForTimestamp(topic: string, partition: number, timestamp: number): Promise<TimestampHit | undefined> {
+    return this.partition(topic, partition).recordForTimestamp(timestamp);
   }
 
   offsets(topic: string, partition: number): PartitionOffsets {

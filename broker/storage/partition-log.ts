@@ -6,7 +6,8 @@ import { AppendPipeline, type AppendHost } from './append-pipeline.js';
 import { writeFileAtomic } from './fs-util.js';
 import { isExpired, planRetention, type SegmentSummary } from './retention.js';
 import type { Segment } from './segment.js';
-import { EMPTY, findBatchByTimestamp, findBatchContaining, readWholeBatches } from './segment-reader.js';
+import { EMPTY, findBatchContaining, readWholeBatches } from './segment-reader.js';
+import { findRecordByTimestamp, type TimestampHit } from './timestamp-lookup.js';
 import type { AppendResult, FlushPolicy, PartitionOffsets, PartitionState, ReadResult, TopicConfig } from './types.js';
 
 export const LOG_START_FILE = 'log-start-offset';
@@ -128,14 +129,15 @@ export class PartitionLog {
     return { bytes, logStartOffset: this.logStartOffset, highWatermark };
   }
 
-  async offsetForTimestamp(timestamp: number): Promise<number | undefined> {
+  /** First record at or after the log start whose timestamp >= `timestamp` (see timestamp-lookup.ts). */
+  async recordForTimestamp(timestamp: number): Promise<TimestampHit | undefined> {
     this.assertReadable();
     for (const segment of this.segments) {
       if (segment.largestTimestamp < timestamp || segment.nextOffset <= this.logStartOffset) continue;
       if (!segment.acquire()) continue;
       try {
-        const hit = await findBatchByTimestamp(segment, timestamp, this.logStartOffset);
-        if (hit) return Math.max(hit.baseOffset, this.logStartOffset);
+        const hit = await findRecordByTimestamp(segment, timestamp, this.logStartOffset);
+        if (hit) return hit;
       } finally {
         segment.release();
       }

@@ -11,6 +11,8 @@ const SCAN_WINDOW = 16 * 1024;
 export interface ScanHit {
   position: number;
   baseOffset: number;
+  /** Whole batch, size prefix included. */
+  size: number;
 }
 
 type Predicate = (baseOffset: number, lastOffset: number, maxTimestamp: number) => boolean;
@@ -37,7 +39,7 @@ export async function scanHeaders(segment: Segment, position: number, accept: Pr
     if (size < BATCH.OVERHEAD || window.readInt8(at + BATCH.MAGIC) !== 2) throw corrupt(segment, pos, 'not a record batch header');
     const baseOffset = readInt64(window, at + BATCH.BASE_OFFSET);
     const lastOffset = baseOffset + window.readInt32BE(at + BATCH.LAST_OFFSET_DELTA);
-    if (accept(baseOffset, lastOffset, readInt64(window, at + BATCH.MAX_TIMESTAMP))) return { position: pos, baseOffset };
+    if (accept(baseOffset, lastOffset, readInt64(window, at + BATCH.MAX_TIMESTAMP))) return { position: pos, baseOffset, size };
     pos += size;
   }
   return undefined;

@@ -110,8 +110,11 @@ export interface LogStore {
    * offsets by rewriting baseOffset, appends it. Resolves when durable per the flush policy. */
   append(topic: string, partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
   read(topic: string, partition: number, fromOffset: number, maxBytes: number): Promise<ReadResult>;
-  /** Earliest offset whose batch maxTimestamp >= timestamp, or undefined when none. */
+  /** Offset of the first record (at or after the log start) whose timestamp >= timestamp, or
+   * undefined when none: ListOffsets by time. */
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | undefined>;
+  /** The same lookup, with the found record's own timestamp (what ListOffsets v1+ answers). */
+  recordForTimestamp(topic: string, partition: number, timestamp: number): Promise<{ offset: number; timestamp: number } | undefined>;
   offsets(topic: string, partition: number): PartitionOffsets;
   /** Advances the log start offset (Kafka DeleteRecords); whole segments below it are removed. */
   deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<PartitionOffsets>;

@@ -19,7 +19,7 @@ describe('loadBrokerConfig', () => {
       dataDir: '/srv/sluice/data',
       flushPolicy: 'sync',
       flushIntervalMs: 1000,
-      kafka: { enabled: true, host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', autoCreateTopics: true, defaultPartitions: 1 },
+      kafka: { enabled: true, host: '127.0.0.1', port: 9092, advertisedHost: '127.0.0.1', autoCreateTopics: true, defaultPartitions: 1, sasl: { mechanisms: [], users: [] } },
     });
   });
 
@@ -39,6 +39,8 @@ describe('loadBrokerConfig', () => {
       SLUICE_KAFKA_ENABLED: 'false',
       SLUICE_KAFKA_AUTO_CREATE_TOPICS: 'false',
       SLUICE_KAFKA_DEFAULT_PARTITIONS: '6',
+      SLUICE_KAFKA_SASL_MECHANISMS: 'SCRAM-SHA-512,PLAIN',
+      SLUICE_KAFKA_SASL_USERS: 'alice:s3cret',
     });
     expect(config).toEqual({
       dataDir: '/var/lib/sluice',
@@ -51,6 +53,7 @@ describe('loadBrokerConfig', () => {
         advertisedHost: 'broker.example.internal',
         autoCreateTopics: false,
         defaultPartitions: 6,
+        sasl: { mechanisms: ['SCRAM-SHA-512', 'PLAIN'], users: [{ user: 'alice', password: 's3cret' }] },
       },
     });
   });
@@ -98,12 +101,43 @@ describe('loadBrokerConfig', () => {
     ['SLUICE_KAFKA_HOST', 'http://localhost', /host name or IP address/],
     ['SLUICE_KAFKA_HOST', 'two words', /host name or IP address/],
     ['SLUICE_KAFKA_ADVERTISED_HOST', '0.0.0.0', /not a wildcard/],
+    ['SLUICE_KAFKA_SASL_MECHANISMS', 'GSSAPI', /must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/],
+    ['SLUICE_KAFKA_SASL_MECHANISMS', 'PLAIN,,SCRAM-SHA-256', /must be one of/],
   ])('rejects %s=%j naming the variable', (variable, value, message) => {
     const err = configError({ [variable]: value });
     expect(err.issues).toHaveLength(1);
     expect(err.issues[0]?.variable).toBe(variable);
     expect(err.issues[0]?.message).toMatch(message);
     expect(err.message).toContain(`${variable}: `);
+  });
+
+  it('reads SASL mechanisms in any case and order, without duplicates', () => {
+    expect(loadBrokerConfig({ SLUICE_KAFKA_SASL_MECHANISMS: ' scram-sha-256 , PLAIN,SCRAM-SHA-256' }).kafka.sasl).toEqual({
+      mechanisms: ['SCRAM-SHA-256', 'PLAIN'],
+      users: [],
+    });
+  });
+
+  it('splits SASL users on the first colon, so passwords may hold colons', () => {
+    const { users } = loadBrokerConfig({ SLUICE_KAFKA_SASL_MECHANISMS: 'PLAIN', SLUICE_KAFKA_SASL_USERS: 'alice:a:b,bob:pw' }).kafka.sasl;
+    expect(users).toEqual([
+      { user: 'alice', password: 'a:b' },
+      { user: 'bob', password: 'pw' },
+    ]);
+  });
+
+  it.each(['alice', 'alice:', ':pw', 'alice:pw,alice:other', 'alice:pw,'])('rejects SLUICE_KAFKA_SASL_USERS=%j without echoing the value', (value) => {
+    const err = configError({ SLUICE_KAFKA_SASL_MECHANISMS: 'PLAIN', SLUICE_KAFKA_SASL_USERS: value });
+    expect(err.issues.map((i) => i.variable)).toEqual(['SLUICE_KAFKA_SASL_USERS']);
+    expect(err.message).toContain('(value hidden)');
+    if (value.includes(':p')) expect(err.message).not.toContain(value);
+  });
+
+  it('rejects SASL users while SASL is off', () => {
+    const err = configError({ SLUICE_KAFKA_SASL_USERS: 'alice:pw' });
+    expect(err.issues[0]?.variable).toBe('SLUICE_KAFKA_SASL_USERS');
+    expect(err.message).toMatch(/SLUICE_KAFKA_SASL_MECHANISMS is empty/);
+    expect(err.message).not.toContain('pw');
   });
 
   it('reports every invalid variable at once', () => {

@@ -174,7 +174,7 @@ describe('Kafka listener', () => {
       apiKeys: { apiKey: number }[];
     };
     expect(versions.errorCode).toBe(0);
-    expect(versions.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 32, 33, 37, 42, 44]);
+    expect(versions.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 32, 33, 36, 37, 42, 44, 47]);
     const meta = (await kafkaCall(port, metadata, 1, { topics: null })) as { brokers: { host: string; port: number }[]; controllerId: number };
     expect(meta.brokers).toEqual([{ nodeId: 0, host: '127.0.0.1', port, rack: null }]);
     expect(meta.controllerId).toBe(0);

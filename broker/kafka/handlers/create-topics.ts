@@ -1,14 +1,17 @@
 /**
- * CreateTopics (key 19), v0-4. One broker (node 0): replicationFactor must be -1 (default) or 1,
+ * CreateTopics (key 19), v0-7. One broker (node 0): replicationFactor must be -1 (default) or 1,
  * numPartitions -1 means the broker default, manual assignments are accepted only when every
  * partition 0..n-1 is placed on broker 0 alone. validateOnly checks everything and creates nothing.
+ * v5+ answer the (would-be) topic's partition count, replication factor and configs (KIP-525);
+ * v7+ its id (the zero id for validateOnly and failures, as Kafka does).
  */
 import { isSluiceError } from '../../errors.js';
 import { validateTopicName } from '../../storage/topic-config.js';
-import type { TopicConfig } from '../../storage/types.js';
+import type { TopicConfig, TopicInfo } from '../../storage/types.js';
 import { createTopics } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
-import { AdminErrorCode, adminFailure, ConfigError, MAX_PARTITIONS, parseConfigs } from './topic-configs.js';
+import { AdminErrorCode, adminFailure, ConfigError, describeTopicConfig, MAX_PARTITIONS, parseConfigs, storeDefaults, type DescribedConfig } from './topic-configs.js';
+import { ZERO_UUID } from './topics.js';
 import { defineHandler, type KafkaBrokerContext } from './types.js';
 
 type CreateTopicsResponse = ResponseOf<typeof createTopics>;
@@ -76,10 +79,12 @@ async function createOne(broker: KafkaBrokerContext, t: TopicRequest, validateOn
     if (err instanceof ConfigError) return result(name, AdminErrorCode.INVALID_CONFIG, err.message);
     throw err;
   }
-  if (validateOnly) return result(name, AdminErrorCode.NONE, null);
+  const defaults = storeDefaults(broker.store);
+  if (validateOnly) return created(name, ZERO_UUID, partitions, describeTopicConfig({ ...defaults.config, ...config }, defaults));
 
+  let topic: TopicInfo;
   try {
-    await broker.store.createTopic(name, partitions, config);
+    topic = await broker.store.createTopic(name, partitions, config);
   } catch (err) {
     if (isSluiceError(err, 'INVALID_TOPIC_NAME')) return result(name, AdminErrorCode.INVALID_TOPIC_EXCEPTION, err.message);
     const { errorCode, errorMessage } = adminFailure(err);
@@ -87,9 +92,20 @@ async function createOne(broker: KafkaBrokerContext, t: TopicRequest, validateOn
     return result(name, errorCode, errorMessage);
   }
   broker.logger.info('created topic', { topic: name, partitions, config });
-  return result(name, AdminErrorCode.NONE, null);
+  return created(name, topic.id, topic.partitions, describeTopicConfig(topic.config, defaults));
 }
 
+function created(name: string, topicId: string, numPartitions: number, configs: DescribedConfig[]): TopicResult {
+  return {
+    ...result(name, AdminErrorCode.NONE, null),
+    topicId,
+    numPartitions,
+    replicationFactor: 1,
+    configs: configs.map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: false })),
+  };
+}
+
+/** A failure: Kafka answers -1 counts and null configs with it. */
 function result(name: string, errorCode: number, errorMessage: string | null): TopicResult {
-  return { name, errorCode, errorMessage };
+  return { name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: null };
 }

@@ -1,4 +1,4 @@
-/** DeleteGroups (key 42), v0-1, onto GroupCoordinator.deleteGroups (only Empty groups; NON_EMPTY_GROUP else). */
+/** DeleteGroups (key 42), v0-2, onto GroupCoordinator.deleteGroups (only Empty groups; NON_EMPTY_GROUP else). */
 import { deleteGroups } from '../protocol/apis/delete-groups.js';
 import { defineHandler } from './types.js';
 

@@ -1,8 +1,9 @@
 /**
- * DescribeConfigs (key 32), v0-2. Topic resources (type 2) list every topic config with its
+ * DescribeConfigs (key 32), v0-4. Topic resources (type 2) list every topic config with its
  * value and source (overridden = DYNAMIC_TOPIC_CONFIG, else DEFAULT_CONFIG; v0 isDefault);
  * synonyms (v1+, when asked) name the broker-level default. The broker resource (type 4, name
  * "0" or "") lists the static, read-only broker settings. `configurationKeys` filters by name.
+ * v3+ answer each config's type, and its documentation when includeDocumentation is set.
  */
 import { describeConfigs } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
@@ -15,6 +16,7 @@ import {
   storeDefaults,
   type DescribedConfig,
 } from './topic-configs.js';
+import { configDoc } from './config-docs.js';
 import { defineHandler } from './types.js';
 
 type DescribeConfigsResponse = ResponseOf<typeof describeConfigs>;
@@ -23,6 +25,7 @@ type Result = DescribeConfigsResponse['results'][number];
 export const describeConfigsHandler = defineHandler(describeConfigs, (request, ctx) => {
   const { broker } = ctx;
   const includeSynonyms = ctx.apiVersion >= 1 && request.includeSynonyms;
+  const includeDocumentation = ctx.apiVersion >= 3 && request.includeDocumentation;
   const results = request.resources.map((r): Result => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
     const fail = (errorCode: number, errorMessage: string): Result => ({ ...base, errorCode, errorMessage, configs: [] });
@@ -54,6 +57,8 @@ export const describeConfigsHandler = defineHandler(describeConfigs, (request, c
           configSource: c.source,
           isSensitive: false,
           synonyms: includeSynonyms ? c.synonyms : [],
+          configType: configDoc(c.name).configType,
+          documentation: includeDocumentation ? configDoc(c.name).documentation : null,
         })),
     };
   });

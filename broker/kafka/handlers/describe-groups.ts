@@ -1,4 +1,4 @@
-/** DescribeGroups (key 15), v0-4, onto GroupCoordinator.describeGroups. Authorized operations are not computed. */
+/** DescribeGroups (key 15), v0-5, onto GroupCoordinator.describeGroups. Authorized operations are not computed. */
 import { describeGroups } from '../protocol/apis/describe-groups.js';
 import { defineHandler } from './types.js';
 

@@ -25,6 +25,8 @@ export const ErrorCode = {
   KAFKA_STORAGE_ERROR: 56,
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   INVALID_RECORD: 87,
+  INVALID_REQUEST: 42,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 /** The Kafka error code a store failure is reported as (never thrown to the client as such). */

@@ -1,5 +1,7 @@
 /**
- * Fetch (key 1), v0-11. Serves stored record batches verbatim (kafka-protocol.md §2.5, §6.6-6.7).
+ * Fetch (key 1), v0-13. Serves stored record batches verbatim (kafka-protocol.md §2.5, §6.6-6.7).
+ * v13+ name topics by their persisted id (KIP-516); an unknown id answers UNKNOWN_TOPIC_ID on each
+ * of its partitions. Fetch sessions are not kept (session id 0), so forgotten topics are moot.
  *
  * Long poll: answers as soon as the data available reaches `min_bytes`, any partition has an
  * error, `max_wait_ms` has elapsed, or the broker starts shutting down — never later than
@@ -12,15 +14,33 @@
  */
 import { fetch } from '../protocol/apis/index.js';
 import { type RequestOf, type ResponseOf } from '../protocol/index.js';
+import { countFetched } from '../../metrics/traffic.js';
 import { appendNotifier } from './append-notifier.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
+import { topicById, ZERO_UUID } from './topics.js';
 import { defineHandler, type KafkaBrokerContext, type RequestContext } from './types.js';
 
 type FetchRequest = RequestOf<typeof fetch>;
 type FetchResponse = ResponseOf<typeof fetch>;
 type PartitionResponse = FetchResponse['responses'][number]['partitions'][number];
+/** A requested topic, resolved: `name` is null for a v13+ id that names no topic. */
+interface WantedTopic {
+  name: string | null;
+  topicId: string;
+  partitions: FetchRequest['topics'][number]['partitions'];
+}
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * v12+ tagged fields (diverging epoch, current leader, snapshot id) are for replicas and KRaft:
+ * left undefined, so the codec writes no tag at all, as Kafka does for default values. A struct
+ * always differs from its default to the codec, and @platformatic/kafka 1.35 cannot skip tagged
+ * fields (it reads the tag count as a byte length), so writing them breaks it.
+ */
+const NO_TAGGED_FIELDS = { divergingEpoch: undefined, currentLeader: undefined, snapshotId: undefined } as unknown as Pick<
+  PartitionResponse,
+  'divergingEpoch' | 'currentLeader' | 'snapshotId'
+>;
 /** Upper bound on one wait, whatever the client asks (Kafka has no bound; 30 s keeps sockets sane). */
 export const MAX_FETCH_WAIT_MS = 30_000;
 
@@ -28,12 +48,17 @@ export const fetchHandler = defineHandler(fetch, async (request, ctx) => {
   const started = Date.now();
   const maxWaitMs = Math.min(Math.max(request.maxWaitMs, 0), MAX_FETCH_WAIT_MS);
   const deadline = started + maxWaitMs;
-  const wanted = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
+  const topics: WantedTopic[] = request.topics.map((t) =>
+    ctx.apiVersion >= 13
+      ? { name: topicById(ctx.broker, t.topicId)?.name ?? null, topicId: t.topicId, partitions: t.partitions }
+      : { name: t.topic, topicId: ZERO_UUID, partitions: t.partitions },
+  );
+  const wanted = topics.flatMap((t) => (t.name === null ? [] : t.partitions.map((p) => ({ topic: t.name!, partition: p.partition }))));
   const shutdown = shutdownSignal(ctx.broker);
 
   for (;;) {
     const seen = offsetsSnapshot(ctx, wanted);
-    const { responses, bytes, errors } = await readAll(request, ctx);
+    const { responses, bytes, errors } = await readAll(request, topics, ctx);
     if (bytes >= request.minBytes || errors > 0 || wanted.length === 0) return respond(responses);
     // Wait for an append to a wanted partition (the store announces every one), the deadline or
     // shutdown. The change check and the waiter registration run in one synchronous step, so an
@@ -48,6 +73,7 @@ export const fetchHandler = defineHandler(fetch, async (request, ctx) => {
 });
 
 function respond(responses: FetchResponse['responses']): FetchResponse {
+  for (const t of responses) for (const p of t.partitions) countFetched(t.topic, p.records);
   return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
 }
 
@@ -95,17 +121,20 @@ function shutdownSignal(broker: KafkaBrokerContext): AbortSignal {
   return signal;
 }
 
-async function readAll(request: FetchRequest, ctx: RequestContext): Promise<{ responses: FetchResponse['responses']; bytes: number; errors: number }> {
+async function readAll(request: FetchRequest, topics: WantedTopic[], ctx: RequestContext): Promise<{ responses: FetchResponse['responses']; bytes: number; errors: number }> {
   let remaining = Math.max(request.maxBytes, 0);
   let bytes = 0;
   let errors = 0;
   let gotData = false;
   const responses: FetchResponse['responses'] = [];
   // Sequential on purpose: the byte budget is handed out in request order (KIP-74).
-  for (const t of request.topics) {
+  for (const t of topics) {
     const partitions: PartitionResponse[] = [];
     for (const p of t.partitions) {
-      const r = await readPartition(ctx, t.topic, p.partition, p.fetchOffset, p.partitionMaxBytes, remaining, !gotData);
+      const r =
+        t.name === null
+          ? failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
+          : await readPartition(ctx, t.name, p.partition, p.fetchOffset, p.partitionMaxBytes, remaining, !gotData);
       if (r.errorCode !== 0) errors += 1;
       const n = r.records ? r.records.length : 0;
       if (n > 0) gotData = true;
@@ -113,7 +142,7 @@ async function readAll(request: FetchRequest, ctx: RequestContext): Promise<{ re
       remaining -= n;
       partitions.push(r);
     }
-    responses.push({ topic: t.topic, topicId: '00000000-0000-0000-0000-000000000000', partitions });
+    responses.push({ topic: t.name ?? '', topicId: t.topicId, partitions });
   }
   return { responses, bytes, errors };
 }
@@ -175,9 +204,7 @@ function ok(base: Pick<PartitionResponse, 'partitionIndex' | 'highWatermark' | '
   return {
     ...base,
     errorCode: 0,
-    divergingEpoch: { epoch: -1, endOffset: -1n },
-    currentLeader: { leaderId: -1, leaderEpoch: -1 },
-    snapshotId: { endOffset: -1n, epoch: -1 },
+    ...NO_TAGGED_FIELDS,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records,
@@ -191,9 +218,7 @@ function failed(partitionIndex: number, errorCode: number): PartitionResponse {
     highWatermark: -1n,
     lastStableOffset: -1n,
     logStartOffset: -1n,
-    divergingEpoch: { epoch: -1, endOffset: -1n },
-    currentLeader: { leaderId: -1, leaderEpoch: -1 },
-    snapshotId: { endOffset: -1n, epoch: -1 },
+    ...NO_TAGGED_FIELDS,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: EMPTY,

@@ -1,4 +1,4 @@
-/** Heartbeat (key 12), v0-3, onto GroupCoordinator.heartbeat (REBALANCE_IN_PROGRESS tells a member to rejoin). */
+/** Heartbeat (key 12), v0-4, onto GroupCoordinator.heartbeat (REBALANCE_IN_PROGRESS tells a member to rejoin). */
 import { heartbeat } from '../protocol/apis/heartbeat.js';
 import { defineHandler } from './types.js';
 

@@ -28,6 +28,10 @@ import { describeConfigsHandler } from './describe-configs.js';
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js';
 // idempotent producer
 import { initProducerIdHandler } from './init-producer-id.js';
+// SASL and offset admin
+import { offsetDeleteHandler } from './offset-delete.js';
+import { saslAuthenticateHandler } from './sasl-authenticate.js';
+import { saslHandshakeHandler } from './sasl-handshake.js';
 import type { KafkaHandler } from './types.js';
 
 export const HANDLERS: readonly KafkaHandler[] = [
@@ -57,6 +61,10 @@ export const HANDLERS: readonly KafkaHandler[] = [
   incrementalAlterConfigsHandler,
   // idempotent producer
   initProducerIdHandler,
+  // SASL and offset admin
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
+  offsetDeleteHandler,
 ] as unknown as readonly KafkaHandler[];
 
 setAdvertisedApis(HANDLERS.map((h) => h.api));

@@ -1,6 +1,8 @@
 /**
- * InitProducerId (key 22), v0-1: idempotent producers only (kafka-protocol.md §4). Returns a new
- * producer id (persisted, never reused) with epoch 0.
+ * InitProducerId (key 22), v0-4: idempotent producers only (kafka-protocol.md §4). Returns a new
+ * producer id (persisted, never reused) with epoch 0. v3+ may carry the producer's current id and
+ * epoch: both -1 or both set, else INVALID_REQUEST (as Kafka checks); without a transactional id
+ * Kafka then blindly hands out a new id, and so does this broker.
  *
  * Transactions are not implemented: a non-null transactionalId is answered with
  * COORDINATOR_NOT_AVAILABLE (15), what Kafka answers while no transaction coordinator is
@@ -14,6 +16,9 @@ import { defineHandler } from './types.js';
 
 export const initProducerIdHandler = defineHandler(initProducerId, async (request, ctx) => {
   const { producerIds, logger } = ctx.broker;
+  if (ctx.apiVersion >= 3 && (request.producerId === -1n) !== (request.producerEpoch === -1)) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
+  }
   if (request.transactionalId !== null) {
     logger.warn('InitProducerId with a transactional id: transactions are not supported', {
       transactionalId: request.transactionalId,

@@ -1,12 +1,14 @@
 /**
- * ListOffsets (key 2), v0-3. Timestamps (kafka-protocol.md §6.8): -2 earliest (log start), -1
+ * ListOffsets (key 2), v0-7. Timestamps (kafka-protocol.md §6.8): -2 earliest (log start), -1
  * latest (the high watermark; also for read_committed, as there are no transactions, LSO = HW),
+ * v7+ -3 the record with the largest timestamp (max-timestamp.ts),
  * otherwise the earliest offset whose batch has maxTimestamp >= the timestamp, or offset -1 /
  * timestamp -1 when there is none. v0 answers `old_style_offsets` with exactly one offset.
  */
 import { listOffsets } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
+import { maxTimestampRecord } from './max-timestamp.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 type ListOffsetsResponse = ResponseOf<typeof listOffsets>;
@@ -14,6 +16,7 @@ type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][num
 
 export const LATEST_TIMESTAMP = -1n;
 export const EARLIEST_TIMESTAMP = -2n;
+export const MAX_TIMESTAMP = -3n;
 
 export const listOffsetsHandler = defineHandler(listOffsets, async (request, ctx) => ({
   throttleTimeMs: 0,
@@ -39,7 +42,11 @@ async function lookup(ctx: RequestContext, topic: string, partition: number, tim
     logEndOffset = offsets.logEndOffset;
     if (timestamp === EARLIEST_TIMESTAMP) offset = offsets.logStartOffset;
     else if (timestamp === LATEST_TIMESTAMP) offset = offsets.logEndOffset;
-    else if (timestamp < 0n) return failed(partition, ErrorCode.UNSUPPORTED_VERSION); // -3 and below: v7+ only
+    else if (timestamp === MAX_TIMESTAMP && ctx.apiVersion >= 7) {
+      const hit = await maxTimestampRecord(store, topic, partition);
+      offset = hit ? hit.offset : -1;
+      foundTimestamp = hit ? BigInt(hit.timestamp) : -1n;
+    } else if (timestamp < 0n) return failed(partition, ErrorCode.UNSUPPORTED_VERSION); // -3 before v7; -4, -5 are v8+
     else {
       const hit = await store.offsetForTimestamp(topic, partition, Number(timestamp));
       if (hit === undefined) offset = -1;

@@ -1,13 +1,16 @@
 /**
- * Metadata (key 3). One broker (node 0 at the advertised address) that is controller and leader
+ * Metadata (key 3), v0-12. One broker (node 0 at the advertised address) that is controller and leader
  * of every partition. Semantics (kafka-protocol.md §6.4-6.5): v0 `[]` = all topics; v1+ `null`
  * = all, `[]` = none. Unknown topics are created when both the request (v4+
- * allow_auto_topic_creation; always for v0-3) and the broker allow it.
+ * allow_auto_topic_creation; always for v0-3) and the broker allow it. v10+ answers each topic's
+ * persisted id, and topics may be asked for by id (name null, v12 answers null names for unknown
+ * ids with UNKNOWN_TOPIC_ID); ids are never auto-created.
  */
 import { metadata } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
 import type { TopicInfo } from '../../storage/types.js';
-import { findOrCreateTopic, INTERNAL_TOPICS } from './topics.js';
+import { ErrorCode } from './errors.js';
+import { findOrCreateTopic, INTERNAL_TOPICS, topicById, ZERO_UUID } from './topics.js';
 import { defineHandler, type KafkaBrokerContext } from './types.js';
 
 type MetadataResponse = ResponseOf<typeof metadata>;
@@ -24,7 +27,9 @@ export const metadataHandler = defineHandler(metadata, async (request, ctx) => {
       .map((t) => topicEntry(broker, t));
   } else {
     const allowCreate = ctx.apiVersion < 4 || request.allowAutoTopicCreation;
-    const names = [...new Set(request.topics!.map((t) => t.name ?? ''))];
+    const wanted = request.topics!;
+    const byId = wanted.filter((t) => t.name === null);
+    const names = [...new Set(wanted.filter((t) => t.name !== null).map((t) => t.name as string))];
     topics = await Promise.all(
       names.map(async (name): Promise<TopicEntry> => {
         const found = await findOrCreateTopic(broker, name, allowCreate);
@@ -32,6 +37,12 @@ export const metadataHandler = defineHandler(metadata, async (request, ctx) => {
         return topicEntry(broker, found.topic);
       }),
     );
+    for (const { topicId } of byId) {
+      const topic = topicId === ZERO_UUID ? undefined : topicById(broker, topicId);
+      // Response names are nullable from v12 only; v10-11 answer an unknown id with "".
+      const unknownName = ctx.apiVersion >= 12 ? null : '';
+      topics.push(topic ? topicEntry(broker, topic) : { ...errorEntry(unknownName, ErrorCode.UNKNOWN_TOPIC_ID), topicId });
+    }
   }
   return {
     throttleTimeMs: 0,
@@ -66,11 +77,11 @@ function topicEntry(broker: KafkaBrokerContext, topic: TopicInfo): TopicEntry {
   };
 }
 
-function errorEntry(name: string, errorCode: number): TopicEntry {
+function errorEntry(name: string | null, errorCode: number): TopicEntry {
   return {
     errorCode,
     name,
-    topicId: '00000000-0000-0000-0000-000000000000',
+    topicId: ZERO_UUID,
     isInternal: false,
     partitions: [],
     topicAuthorizedOperations: -2147483648,

@@ -1,5 +1,5 @@
 /**
- * OffsetCommit (key 8), v0-7, onto GroupCoordinator.commitOffsets. v0 has no generation or
+ * OffsetCommit (key 8), v0-8, onto GroupCoordinator.commitOffsets. v0 has no generation or
  * member id: it commits from outside the group (generation -1). Retention times (v2-4) and the
  * v1 per-partition commit timestamp are accepted and ignored, as newer Kafka does.
  */

@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), v0-7. Record batch v2 only: old message sets (magic 0/1, what v0-2 clients
+ * Produce (key 0), v0-9. Record batch v2 only: old message sets (magic 0/1, what v0-2 clients
  * send) are answered with UNSUPPORTED_FOR_MESSAGE_FORMAT, as Kafka 4 does. Every partition of the request is appended
  * concurrently; the store validates the batch (framing, CRC-32C, size), assigns offsets and
  * resolves when the append is durable per the flush policy. acks=0 gets no response (§6.2), but
@@ -14,6 +14,7 @@ import { produce } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
 import type { Reservation } from '../producers/producer-state.js';
 import { BATCH, validateProducedBatch } from '../../records/batch-header.js';
+import { countProduced } from '../../metrics/traffic.js';
 import type { TopicInfo } from '../../storage/types.js';
 import { ErrorCode, kafkaErrorCodeFor } from './errors.js';
 import { findOrCreateTopic } from './topics.js';
@@ -70,6 +71,7 @@ async function appendOne(ctx: RequestContext, info: TopicInfo, partition: number
     // but the frame may be a view of a pooled socket chunk: hand it an own copy.
     const result = await store.append(topic, partition, Buffer.from(records));
     reservation?.commit(result.baseOffset);
+    countProduced(topic, records);
     return {
       index: partition,
       errorCode: 0,

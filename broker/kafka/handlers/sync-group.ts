@@ -1,5 +1,6 @@
 /**
- * SyncGroup (key 14), v0-3, onto GroupCoordinator.syncGroup. Held until the leader's assignment
+ * SyncGroup (key 14), v0-5, onto GroupCoordinator.syncGroup. v5 carries the protocol type and
+ * name, checked against the group's (INCONSISTENT_GROUP_PROTOCOL) and echoed back. Held until the leader's assignment
  * is persisted; every member gets its own assignment bytes (empty when it has none).
  */
 import { syncGroup } from '../protocol/apis/sync-group.js';
@@ -11,7 +12,15 @@ export const syncGroupHandler = defineHandler(syncGroup, async (request, ctx) =>
     generationId: request.generationId,
     memberId: request.memberId,
     groupInstanceId: request.groupInstanceId ?? null,
+    protocolType: request.protocolType,
+    protocolName: request.protocolName,
     assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
   });
-  return { throttleTimeMs: 0, errorCode: result.errorCode, assignment: result.assignment };
+  return {
+    throttleTimeMs: 0,
+    errorCode: result.errorCode,
+    protocolType: result.protocolType,
+    protocolName: result.protocolName,
+    assignment: result.assignment,
+  };
 });

@@ -7,6 +7,14 @@ import type { KafkaBrokerContext } from './types.js';
 /** Topics Kafka clients treat as the broker's own (Metadata is_internal). */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
 
+/** Kafka's "no topic id" (Uuid.ZERO_UUID): what a request sends when it names a topic by name. */
+export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** The topic with this id (ids are UUIDs generated at creation and persisted with the topic). */
+export function topicById(broker: KafkaBrokerContext, id: string): TopicInfo | undefined {
+  return broker.store.listTopics().find((t) => t.id === id);
+}
+
 export type TopicLookup = { topic: TopicInfo; errorCode: 0 } | { topic: undefined; errorCode: number };
 
 /**

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { LogStore } from '../../storage/types.js';
 import type { ProducerIdAllocator } from '../producers/producer-ids.js';
 import type { ProducerStateManager } from '../producers/producer-state.js';
+import type { SaslService } from '../sasl/service.js';
 import type { ApiDefinition, RequestOf, ResponseOf } from '../protocol/index.js';
 import type { ConnectionInfo } from '../server/types.js';
 
@@ -27,6 +28,8 @@ export interface KafkaBrokerContext {
   producers: ProducerStateManager;
   /** InitProducerId's persisted id counter. */
   producerIds: ProducerIdAllocator;
+  /** SASL mechanisms, credentials and per-connection sessions (disabled: no mechanisms). */
+  sasl: SaslService;
 }
 
 export interface RequestContext {

@@ -10,19 +10,28 @@
  * Reading stops (`socket.pause()`) while the socket's write buffer is over its high-water mark
  * (until 'drain') or `maxInFlight` requests are unanswered; buffered complete frames are not
  * dispatched meanwhile. Writes made in one tick are corked and go out in one writev.
+ *
+ * Handlers steer the transport through `ConnectionControl` (SASL): switch to raw token framing
+ * (frames without a request header, after SaslHandshake v0), close once a response is written
+ * (failed authentication), and lift the smaller pre-authentication request size limit.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../logger.js';
-import { FrameReader } from './frame-reader.js';
+import { kafkaRequestFailed, kafkaRequestReceived } from '../../metrics/kafka.js';
+import { FrameReader, MIN_FRAME_BYTES } from './frame-reader.js';
 import { parseRequestHeaderPrefix } from './request-header.js';
-import type { ConnectionInfo, RequestHandler, RequestHeaderPrefix } from './types.js';
+import type { ConnectionControl, ConnectionInfo, Framing, RawTokenHandler, RequestHandler, RequestHeaderPrefix } from './types.js';
 
 export interface ConnectionOptions {
   id: number;
   socket: Socket;
   handler: RequestHandler;
+  /** Frames read while the framing is `sasl-raw`; without it such a frame closes the connection. */
+  rawTokenHandler?: RawTokenHandler;
   logger: Logger;
   maxRequestBytes: number;
+  /** Applies until ConnectionControl.authenticated() (SASL on); undefined: maxRequestBytes throughout. */
+  unauthenticatedMaxRequestBytes?: number;
   maxInFlight: number;
   idleTimeoutMs: number;
   onClose: (connection: KafkaConnection) => void;
@@ -31,7 +40,12 @@ export interface ConnectionOptions {
 interface Slot {
   done: boolean;
   response: Buffer | null;
+  /** Set through ConnectionControl.closeAfterResponse. */
+  closeReason: string | null;
 }
+
+/** Log fields of a request: its header, or just the framing for a raw SASL token. */
+type RequestFields = Record<string, unknown>;
 
 /** Largest response the int32 size prefix can describe. */
 const MAX_RESPONSE_BYTES = 0x7fffffff;
@@ -53,12 +67,16 @@ export class KafkaConnection {
   private shuttingDown = false;
   private ended = false;
   private isClosed = false;
+  private framing: Framing = 'kafka';
+  /** Request size limit now: lower until the peer has authenticated (when SASL is on). */
+  private requestLimit: number;
   private resolveClosed!: () => void;
 
   constructor(private readonly opts: ConnectionOptions) {
     const { socket } = opts;
     this.socket = socket;
     this.reader = new FrameReader(opts.maxRequestBytes);
+    this.requestLimit = Math.min(opts.unauthenticatedMaxRequestBytes ?? opts.maxRequestBytes, opts.maxRequestBytes);
     const now = Date.now();
     this.info = {
       id: opts.id,
@@ -173,10 +191,11 @@ export class KafkaConnection {
     this.pumping = true;
     try {
       while (!this.gone && !this.shuttingDown && !this.writeBlocked && this.queue.length < this.opts.maxInFlight) {
-        const next = this.reader.next();
+        // Raw SASL tokens have no request header, so no minimum beyond the size prefix.
+        const next = this.reader.next(this.framing === 'sasl-raw' ? 0 : MIN_FRAME_BYTES, this.requestLimit);
         if (next.kind === 'incomplete') break;
         if (next.kind === 'invalid') {
-          this.fail(`invalid request size ${next.size} (${next.reason})`, { size: next.size, reason: next.reason, maxRequestBytes: this.opts.maxRequestBytes });
+          this.fail(`invalid request size ${next.size} (${next.reason})`, { size: next.size, reason: next.reason, maxRequestBytes: this.requestLimit });
           return;
         }
         this.dispatch(next.frame);
@@ -191,6 +210,15 @@ export class KafkaConnection {
 
   private dispatch(frame: Buffer): void {
     this.info.requests += 1;
+    if (this.framing === 'sasl-raw') {
+      const handler = this.opts.rawTokenHandler;
+      if (!handler) {
+        this.fail('raw SASL token framing without a token handler', { frameBytes: frame.length });
+        return;
+      }
+      this.run({ framing: 'sasl-raw', tokenBytes: frame.length }, (control) => handler({ token: frame, connection: this.info, control }));
+      return;
+    }
     let header: RequestHeaderPrefix;
     try {
       header = parseRequestHeaderPrefix(frame);
@@ -199,47 +227,71 @@ export class KafkaConnection {
       return;
     }
     this.info.clientId = header.clientId;
-    const slot: Slot = { done: false, response: null };
+    kafkaRequestReceived(header.apiKey);
+    this.run(headerFields(header), (control) => this.opts.handler({ header, frame, connection: this.info, control }));
+  }
+
+  /** Takes a response slot, runs the handler (concurrently with others) and completes the slot. */
+  private run(fields: RequestFields, invoke: (control: ConnectionControl) => Promise<Buffer | null> | Buffer | null): void {
+    const slot: Slot = { done: false, response: null, closeReason: null };
     this.queue.push(slot);
     this.info.inFlight = this.queue.length;
     this.running += 1;
+    const control: ConnectionControl = {
+      setFraming: (framing) => this.setFraming(framing),
+      closeAfterResponse: (reason) => {
+        slot.closeReason = reason;
+      },
+      authenticated: () => this.authenticated(),
+    };
     let result: Promise<Buffer | null> | Buffer | null;
     try {
-      result = this.opts.handler({ header, frame, connection: this.info });
+      result = invoke(control);
     } catch (err) {
       this.running -= 1;
-      this.handlerFailed(err, header);
+      this.handlerFailed(err, fields);
       return;
     }
     if (isThenable(result)) {
       result.then(
         (response) => {
           this.running -= 1;
-          this.complete(slot, response, header);
+          this.complete(slot, response, fields);
         },
         (err: unknown) => {
           this.running -= 1;
-          this.handlerFailed(err, header);
+          this.handlerFailed(err, fields);
         },
       );
     } else {
       this.running -= 1;
-      this.complete(slot, result, header);
+      this.complete(slot, result, fields);
     }
   }
 
-  private handlerFailed(err: unknown, header: RequestHeaderPrefix): void {
-    this.fail('request handler failed', { error: errorMessage(err), ...headerFields(header) });
+  /** unauthenticated → authenticated: requests up to maxRequestBytes are accepted from now on. */
+  private authenticated(): void {
+    this.requestLimit = this.opts.maxRequestBytes;
   }
 
-  private complete(slot: Slot, response: unknown, header: RequestHeaderPrefix): void {
+  /** kafka ⇄ sasl-raw: the frames read from now on are requests, or bare SASL tokens. */
+  private setFraming(framing: Framing): void {
+    this.framing = framing;
+  }
+
+  private handlerFailed(err: unknown, fields: RequestFields): void {
+    if (typeof fields['apiKey'] === 'number') kafkaRequestFailed(fields['apiKey']);
+    this.fail('request handler failed', { error: errorMessage(err), ...fields });
+  }
+
+  private complete(slot: Slot, response: unknown, fields: RequestFields): void {
     if (this.gone) return;
     if (response !== null && !Buffer.isBuffer(response)) {
-      this.fail('request handler returned neither a Buffer nor null', headerFields(header));
+      this.fail('request handler returned neither a Buffer nor null', fields);
       return;
     }
     if (response && response.length > MAX_RESPONSE_BYTES) {
-      this.fail('response too large for a size prefix', { responseBytes: response.length, ...headerFields(header) });
+      this.fail('response too large for a size prefix', { responseBytes: response.length, ...fields });
       return;
     }
     slot.done = true;
@@ -252,10 +304,25 @@ export class KafkaConnection {
   private flush(): void {
     const queue = this.queue;
     while (queue.length > 0 && queue[0]!.done) {
-      const { response } = queue.shift()!;
+      const { response, closeReason } = queue.shift()!;
       if (response) this.write(response);
+      if (closeReason !== null) {
+        this.closeAfterWrite(closeReason);
+        return;
+      }
     }
     this.info.inFlight = queue.length;
+  }
+
+  /** Ends the socket once what was written is flushed, dropping every later request. */
+  private closeAfterWrite(reason: string): void {
+    this.opts.logger.warn(`closing connection: ${reason}`, { connection: this.info.id, remote: this.remote, reason });
+    this.shuttingDown = true;
+    this.ended = true;
+    this.reader.clear();
+    this.queue.length = 0;
+    this.info.inFlight = 0;
+    this.socket.end(() => this.socket.destroy());
   }
 
   private write(response: Buffer): void {

@@ -46,15 +46,16 @@ export class FrameReader {
 
   /**
    * The next complete frame, `incomplete` when more bytes are needed, or `invalid` (sticky: the
-   * stream cannot be resynchronised after a bad size prefix).
+   * stream cannot be resynchronised after a bad size prefix). `minFrameBytes` is lowered for raw
+   * SASL tokens, which have no request header; `maxFrameBytes` is lowered before authentication.
    */
-  next(): FrameResult {
+  next(minFrameBytes: number = MIN_FRAME_BYTES, maxFrameBytes: number = this.maxFrameBytes): FrameResult {
     if (this.failed) return this.failed;
     if (this.pendingSize < 0) {
       if (this.length < 4) return INCOMPLETE;
       const size = this.readInt32();
       const reason =
-        size < 0 ? 'negative size' : size < MIN_FRAME_BYTES ? 'size too small for a request header' : size > this.maxFrameBytes ? 'size exceeds maxRequestBytes' : null;
+        size < 0 ? 'negative size' : size < minFrameBytes ? 'size too small for a request header' : size > maxFrameBytes ? 'size exceeds maxRequestBytes' : null;
       if (reason) {
         this.failed = { kind: 'invalid', size, reason };
         this.clear();

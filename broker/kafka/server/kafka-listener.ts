@@ -9,9 +9,10 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createLogger, type Logger } from '../../logger.js';
+import { kafkaConnectionClosed, kafkaConnectionOpened } from '../../metrics/kafka.js';
 import { KafkaConnection } from './connection.js';
 import { MIN_FRAME_BYTES } from './frame-reader.js';
-import type { ConnectionInfo, RequestHandler } from './types.js';
+import type { ConnectionInfo, RawTokenHandler, RequestHandler } from './types.js';
 
 export interface KafkaListenerOptions {
   /** Default 127.0.0.1. */
@@ -20,6 +21,9 @@ export interface KafkaListenerOptions {
   port?: number;
   /** Largest request accepted, like Kafka's socket.request.max.bytes. Default 100 MiB. */
   maxRequestBytes?: number;
+  /** Largest request before a handler reports the connection authenticated (Kafka's
+   * sasl.server.max.receive.size, 512 KiB, when SASL is on). Default: no separate limit. */
+  unauthenticatedMaxRequestBytes?: number;
   /** Connections without traffic for this long are closed, like connections.max.idle.ms. Default 10 min; 0 disables. */
   idleTimeoutMs?: number;
   /** Unanswered requests per connection before the listener stops reading from it. Default 100. */
@@ -28,6 +32,8 @@ export interface KafkaListenerOptions {
   closeTimeoutMs?: number;
   logger?: Logger;
   handler: RequestHandler;
+  /** Raw SASL token frames (after a handler switched the connection to `sasl-raw` framing). */
+  rawTokenHandler?: RawTokenHandler;
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -41,11 +47,13 @@ export class KafkaListener {
   private readonly host: string;
   private readonly port: number;
   private readonly maxRequestBytes: number;
+  private readonly unauthenticatedMaxRequestBytes: number | undefined;
   private readonly idleTimeoutMs: number;
   private readonly maxInFlight: number;
   private readonly closeTimeoutMs: number;
   private readonly logger: Logger;
   private readonly handler: RequestHandler;
+  private readonly rawTokenHandler: RawTokenHandler | undefined;
 
   private server: Server | null = null;
   private state: State = 'new';
@@ -59,11 +67,13 @@ export class KafkaListener {
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? 9092;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.unauthenticatedMaxRequestBytes = options.unauthenticatedMaxRequestBytes;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.maxInFlight = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.logger = options.logger ?? createLogger('kafka-listener');
     this.handler = options.handler;
+    this.rawTokenHandler = options.rawTokenHandler;
     if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65535) throw new RangeError(`invalid port ${this.port}`);
     if (!Number.isInteger(this.maxRequestBytes) || this.maxRequestBytes < MIN_FRAME_BYTES || this.maxRequestBytes > 0x7fffffff) {
       throw new RangeError(`maxRequestBytes must be an integer in [${MIN_FRAME_BYTES}, 2^31-1], got ${this.maxRequestBytes}`);
@@ -167,18 +177,22 @@ export class KafkaListener {
       id: this.nextId++,
       socket,
       handler: this.handler,
+      rawTokenHandler: this.rawTokenHandler,
       logger: this.logger,
       maxRequestBytes: this.maxRequestBytes,
+      unauthenticatedMaxRequestBytes: this.unauthenticatedMaxRequestBytes,
       maxInFlight: this.maxInFlight,
       idleTimeoutMs: this.idleTimeoutMs,
       onClose: (c) => {
         this.live.delete(c.info.id);
+        kafkaConnectionClosed();
         this.logger.debug('connection closed', { connection: c.info.id, remote: c.remote, requests: c.info.requests, bytesIn: c.info.bytesIn, bytesOut: c.info.bytesOut });
       },
     });
     this.live.set(connection.info.id, connection);
+    kafkaConnectionOpened();
     this.logger.debug('connection accepted', { connection: connection.info.id, remote: connection.remote });
   }
 }
 
-export type { ConnectionInfo, KafkaRequest, RequestHandler, RequestHeaderPrefix } from './types.js';
+export type { ConnectionControl, ConnectionInfo, Framing, KafkaRequest, RawTokenHandler, RawTokenRequest, RequestHandler, RequestHeaderPrefix } from './types.js';

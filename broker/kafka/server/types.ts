@@ -45,7 +45,34 @@ export interface KafkaRequest {
   /** The whole request (header + body) without the 4-byte size prefix. May be a view of a larger buffer. */
   frame: Buffer;
   connection: ConnectionInfo;
+  control: ConnectionControl;
 }
+
+/**
+ * How a connection's frames are read: `kafka` (request header + body) or `sasl-raw` (a bare SASL
+ * token in each size-prefixed frame, no header: KIP-43 framing after SaslHandshake v0).
+ */
+export type Framing = 'kafka' | 'sasl-raw';
+
+/** What a handler may ask of the connection its request came on. */
+export interface ConnectionControl {
+  /** Frames read from now on use this framing. */
+  setFraming(framing: Framing): void;
+  /** Once this request's response (if any) is written, close the connection; logged with the reason. */
+  closeAfterResponse(reason: string): void;
+  /** The peer has authenticated: lift the pre-authentication request size limit. */
+  authenticated(): void;
+}
+
+/** One raw SASL token frame (framing `sasl-raw`). */
+export interface RawTokenRequest {
+  token: Buffer;
+  connection: ConnectionInfo;
+  control: ConnectionControl;
+}
+
+/** Answers a raw token with the raw token to send back (size-prefixed by the listener), or null. */
+export type RawTokenHandler = (request: RawTokenRequest) => Promise<Buffer | null> | Buffer | null;
 
 /**
  * Returns the complete response (header + body) WITHOUT the size prefix, or `null` when the

@@ -5,18 +5,20 @@ const fx = storeFixture();
 afterEach(() => fx.cleanup());
 
 describe('offsetForTimestamp', () => {
-  it('finds the earliest batch whose maxTimestamp reaches the target, across segments', async () => {
+  it('finds the first record whose timestamp reaches the target, across segments', async () => {
     const { store } = await fx.open();
     const topic = freshTopic();
     await store.createTopic(topic, 1, { indexIntervalBytes: 200, segmentBytes: 4096 });
-    // Batch i (2 records at offsets 2i, 2i+1) has maxTimestamp 1000 + 10 i + 1.
+    // Batch i: records at offsets 2i, 2i+1 with timestamps 1000 + 10 i and 1000 + 10 i + 1.
     for (let i = 0; i < 200; i++) await store.append(topic, 0, makeBatch({ count: 2, valueSize: 30, baseTimestamp: 1000 + 10 * i }));
     expect(store.partitionState(topic, 0).segments).toBeGreaterThan(3);
     expect(await store.offsetForTimestamp(topic, 0, 0)).toBe(0);
-    expect(await store.offsetForTimestamp(topic, 0, 1001)).toBe(0);
+    expect(await store.offsetForTimestamp(topic, 0, 1000)).toBe(0);
+    expect(await store.offsetForTimestamp(topic, 0, 1001)).toBe(1);
     expect(await store.offsetForTimestamp(topic, 0, 1002)).toBe(2);
     for (let i = 0; i < 200; i += 13) {
-      expect(await store.offsetForTimestamp(topic, 0, 1000 + 10 * i + 1)).toBe(2 * i);
+      expect(await store.offsetForTimestamp(topic, 0, 1000 + 10 * i)).toBe(2 * i);
+      expect(await store.offsetForTimestamp(topic, 0, 1000 + 10 * i + 1)).toBe(2 * i + 1);
       expect(await store.offsetForTimestamp(topic, 0, 1000 + 10 * i + 5)).toBe(2 * (i + 1));
     }
     expect(await store.offsetForTimestamp(topic, 0, 1000 + 10 * 199 + 2)).toBeUndefined();
@@ -26,12 +28,13 @@ describe('offsetForTimestamp', () => {
     const { store, reopen } = await fx.open();
     const topic = freshTopic();
     await store.createTopic(topic, 1, { indexIntervalBytes: 0 });
-    // maxTimestamps per batch: 100, 500, 200, 300, 900, 50, 950
+    // maxTimestamps per batch: 100, 500, 200, 300, 900, 50, 950; each batch's records are ts - 1, ts.
     const maxes = [100, 500, 200, 300, 900, 50, 950];
     for (const ts of maxes) await store.append(topic, 0, makeBatch({ timestamps: [ts - 1, ts] }));
+    const stamps = maxes.flatMap((ts) => [ts - 1, ts]);
     const expected = (target: number) => {
-      const i = maxes.findIndex((m) => m >= target);
-      return i < 0 ? undefined : 2 * i;
+      const i = stamps.findIndex((t) => t >= target);
+      return i < 0 ? undefined : i;
     };
     const targets = [0, 100, 101, 250, 500, 501, 899, 900, 901, 950, 951];
     for (const t of targets) expect(await store.offsetForTimestamp(topic, 0, t), `target ${t}`).toBe(expected(t));
@@ -50,7 +53,8 @@ describe('offsetForTimestamp', () => {
     await store.deleteRecords(topic, 0, 5);
     expect(await store.offsetForTimestamp(topic, 0, 0)).toBe(5);
     expect(await store.offsetForTimestamp(topic, 0, 301)).toBe(5);
-    expect(await store.offsetForTimestamp(topic, 0, 401)).toBe(6);
+    expect(await store.offsetForTimestamp(topic, 0, 400)).toBe(6);
+    expect(await store.offsetForTimestamp(topic, 0, 401)).toBe(7);
     expect(await store.offsetForTimestamp(topic, 0, 402)).toBe(8);
   });
 });

@@ -1,6 +1,5 @@
 /**
- * AlterConfigs (key 33). Codec and advertised range v0-1 (kafka-protocol.md §1.4 optional extras;
- * v2 is the first flexible version). Non-incremental: the listed configs replace the resource's
+ * AlterConfigs (key 33). Codec and advertised range v0-2 (kafka-protocol.md §1.4 optional extras; v2 is flexible, same fields). Non-incremental: the listed configs replace the resource's
  * whole dynamic config. Layout: apache/kafka AlterConfigsRequest.json / AlterConfigsResponse.json.
  */
 import { defineApi } from '../api.js';
@@ -10,8 +9,8 @@ export const alterConfigs = defineApi({
   apiKey: 33,
   name: 'AlterConfigs',
   minVersion: 0,
-  maxVersion: 1,
-  advertised: { min: 0, max: 1 },
+  maxVersion: 2,
+  advertised: { min: 0, max: 2 },
   flexibleVersions: '2+',
   request: [
     {

@@ -1,6 +1,5 @@
 /**
- * CreatePartitions (key 37). Codec and advertised range v0-1 (kafka-protocol.md §1.4; v2 is the
- * first flexible version). `count` is the new total partition count; `assignments` (null = let
+ * CreatePartitions (key 37). Codec and advertised range v0-3 (v2 is flexible, v3 adds no fields). `count` is the new total partition count; `assignments` (null = let
  * the broker choose) lists the replicas of each new partition.
  * Layout: apache/kafka CreatePartitionsRequest.json / CreatePartitionsResponse.json.
  */
@@ -11,8 +10,8 @@ export const createPartitions = defineApi({
   apiKey: 37,
   name: 'CreatePartitions',
   minVersion: 0,
-  maxVersion: 1,
-  advertised: { min: 0, max: 1 },
+  maxVersion: 3,
+  advertised: { min: 0, max: 3 },
   flexibleVersions: '2+',
   request: [
     {

@@ -1,6 +1,5 @@
 /**
- * DeleteGroups (key 42). Codec and advertised range v0-1 (kafka-protocol.md §1.4 optional extras;
- * v2 is the first flexible version). Only Empty groups can be deleted (else NON_EMPTY_GROUP 68).
+ * DeleteGroups (key 42). Codec and advertised range v0-2 (kafka-protocol.md §1.4 optional extras; v2 is flexible, same fields). Only Empty groups can be deleted (else NON_EMPTY_GROUP 68).
  * Layout: apache/kafka DeleteGroupsRequest.json / DeleteGroupsResponse.json.
  */
 import { defineApi } from '../api.js';
@@ -10,8 +9,8 @@ export const deleteGroups = defineApi({
   apiKey: 42,
   name: 'DeleteGroups',
   minVersion: 0,
-  maxVersion: 1,
-  advertised: { min: 0, max: 1 },
+  maxVersion: 2,
+  advertised: { min: 0, max: 2 },
   flexibleVersions: '2+',
   request: [{ name: 'groupsNames', type: array('string'), versions: '0+' }],
   response: [

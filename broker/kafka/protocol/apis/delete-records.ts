@@ -1,6 +1,5 @@
 /**
- * DeleteRecords (key 21). Codec and advertised range v0-1 (kafka-protocol.md §1.4 optional extras;
- * v2 is the first flexible version). `offset` -1 means the high watermark; the answer is the new
+ * DeleteRecords (key 21). Codec and advertised range v0-2 (kafka-protocol.md §1.4 optional extras; v2 is flexible, same fields). `offset` -1 means the high watermark; the answer is the new
  * log start offset (`lowWatermark`).
  * Layout: apache/kafka DeleteRecordsRequest.json / DeleteRecordsResponse.json.
  */
@@ -11,8 +10,8 @@ export const deleteRecords = defineApi({
   apiKey: 21,
   name: 'DeleteRecords',
   minVersion: 0,
-  maxVersion: 1,
-  advertised: { min: 0, max: 1 },
+  maxVersion: 2,
+  advertised: { min: 0, max: 2 },
   flexibleVersions: '2+',
   request: [
     {

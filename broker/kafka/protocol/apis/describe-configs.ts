@@ -1,6 +1,6 @@
 /**
- * DescribeConfigs (key 32). Codec and advertised range v0-2 (kafka-protocol.md §1.4; v3 adds
- * documentation, v4 is the first flexible version). Resource types: 2 = topic, 4 = broker,
+ * DescribeConfigs (key 32). Codec and advertised range v0-4 (v3 adds
+ * documentation and config types, v4 is the first flexible version). Resource types: 2 = topic, 4 = broker,
  * 8 = broker logger. `configurationKeys: null` asks for every key. v0 reports `isDefault`; v1+
  * reports `configSource` (1 dynamic topic, 4 static broker, 5 default, ...) and synonyms.
  * Layout: apache/kafka DescribeConfigsRequest.json / DescribeConfigsResponse.json.
@@ -12,8 +12,8 @@ export const describeConfigs = defineApi({
   apiKey: 32,
   name: 'DescribeConfigs',
   minVersion: 0,
-  maxVersion: 2,
-  advertised: { min: 0, max: 2 },
+  maxVersion: 4,
+  advertised: { min: 0, max: 4 },
   flexibleVersions: '4+',
   request: [
     {
@@ -28,6 +28,7 @@ export const describeConfigs = defineApi({
       versions: '0+',
     },
     { name: 'includeSynonyms', type: 'bool', versions: '1+', default: false },
+    { name: 'includeDocumentation', type: 'bool', versions: '3+', default: false },
   ],
   response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
@@ -60,6 +61,8 @@ export const describeConfigs = defineApi({
                   ),
                   versions: '1+',
                 },
+                { name: 'configType', type: 'int8', versions: '3+', default: 0 },
+                { name: 'documentation', type: 'string', versions: '3+', nullableVersions: '0+', default: null },
               ]),
             ),
             versions: '0+',

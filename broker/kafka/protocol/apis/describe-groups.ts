@@ -1,6 +1,5 @@
 /**
- * DescribeGroups (key 15). Codec and advertised range v0-4 (kafka-protocol.md §1.4; v5 is the
- * first flexible version). `groupState` uses Kafka's state names (Empty, PreparingRebalance,
+ * DescribeGroups (key 15). Codec and advertised range v0-5 (v5 is flexible, same fields). `groupState` uses Kafka's state names (Empty, PreparingRebalance,
  * CompletingRebalance, Stable, Dead — §3.1); `protocolData` is the selected protocol name.
  * Layout: apache/kafka DescribeGroupsRequest.json / DescribeGroupsResponse.json.
  */
@@ -11,8 +10,8 @@ export const describeGroups = defineApi({
   apiKey: 15,
   name: 'DescribeGroups',
   minVersion: 0,
-  maxVersion: 4,
-  advertised: { min: 0, max: 4 },
+  maxVersion: 5,
+  advertised: { min: 0, max: 5 },
   flexibleVersions: '5+',
   request: [
     { name: 'groups', type: array('string'), versions: '0+' },

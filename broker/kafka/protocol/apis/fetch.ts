@@ -1,7 +1,8 @@
 /**
- * Fetch (key 1). The codec covers v0-13 (v12+ flexible with tagged fields, v13 topic ids); the
- * broker advertises v0-11 (kafka-protocol.md §1.4: v0-3 only serve sarama/Burrow; stored v2
- * batches are returned unchanged). Layout: apache/kafka FetchRequest.json / FetchResponse.json. `records` is a Buffer view; an empty fetch must be
+ * Fetch (key 1). The codec covers v0-13 (v12+ flexible with tagged fields, v13 topic ids); all of
+ * it is advertised (kafka-protocol.md §1.4: v0-3 only serve sarama/Burrow; stored v2 batches are
+ * returned unchanged). @platformatic/kafka 1.35 sends topic ids in the v12 name field, so it
+ * works only from v13, which names topics by their persisted ids. Layout: apache/kafka FetchRequest.json / FetchResponse.json. `records` is a Buffer view; an empty fetch must be
  * an empty buffer, not null (§6.7) — the handler's job, the codec allows both.
  */
 import { defineApi } from '../api.js';
@@ -12,7 +13,7 @@ export const fetch = defineApi({
   name: 'Fetch',
   minVersion: 0,
   maxVersion: 13,
-  advertised: { min: 0, max: 11 },
+  advertised: { min: 0, max: 13 },
   flexibleVersions: '12+',
   request: [
     {

@@ -1,6 +1,5 @@
 /**
- * Heartbeat (key 12). Codec and advertised range v0-3 (kafka-protocol.md §1.4; v4 is the first
- * flexible version). A group in PreparingRebalance answers REBALANCE_IN_PROGRESS (27): that is how
+ * Heartbeat (key 12). Codec and advertised range v0-4 (v4 is flexible, same fields). A group in PreparingRebalance answers REBALANCE_IN_PROGRESS (27): that is how
  * members learn to rejoin (§3.4). Layout: apache/kafka HeartbeatRequest.json / HeartbeatResponse.json.
  */
 import { defineApi } from '../api.js';
@@ -9,8 +8,8 @@ export const heartbeat = defineApi({
   apiKey: 12,
   name: 'Heartbeat',
   minVersion: 0,
-  maxVersion: 3,
-  advertised: { min: 0, max: 3 },
+  maxVersion: 4,
+  advertised: { min: 0, max: 4 },
   flexibleVersions: '4+',
   request: [
     { name: 'groupId', type: 'string', versions: '0+' },

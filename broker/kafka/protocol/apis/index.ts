@@ -29,11 +29,16 @@ import { describeConfigs } from './describe-configs.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 // idempotent producer
 import { initProducerId } from './init-producer-id.js';
+// SASL and offset admin
+import { offsetDelete } from './offset-delete.js';
+import { saslAuthenticate } from './sasl-authenticate.js';
+import { saslHandshake } from './sasl-handshake.js';
 
 export { apiVersions, fetch, listOffsets, metadata, produce };
 export { deleteGroups, describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, syncGroup };
 export { alterConfigs, createPartitions, createTopics, deleteRecords, deleteTopics, describeConfigs, incrementalAlterConfigs };
 export { initProducerId };
+export { offsetDelete, saslAuthenticate, saslHandshake };
 
 export const API_LIST: readonly ApiDefinition[] = [
   produce,
@@ -62,6 +67,10 @@ export const API_LIST: readonly ApiDefinition[] = [
   incrementalAlterConfigs,
   // idempotent producer
   initProducerId,
+  // SASL and offset admin
+  saslHandshake,
+  saslAuthenticate,
+  offsetDelete,
 ];
 
 const byKey = new Map<number, ApiDefinition>(API_LIST.map((a) => [a.apiKey, a]));

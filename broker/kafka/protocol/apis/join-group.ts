@@ -1,6 +1,8 @@
 /**
- * JoinGroup (key 11). Codec and advertised range v0-5 (kafka-protocol.md §1.4; v6 is the first
- * flexible version). v0 has no rebalance timeout (use the session timeout, §3.2); v4+ clients
+ * JoinGroup (key 11). Codec and advertised range v0-9: v6 is the first flexible version, v7 echoes
+ * the protocol type, v8 adds the client's join reason (KIP-800, logged only), v9 the
+ * skipAssignment flag (KIP-814: a static leader rejoining a Stable group keeps the current
+ * assignment). v0 has no rebalance timeout (use the session timeout, §3.2); v4+ clients
  * expect MEMBER_ID_REQUIRED (79) with `memberId` filled in for an unknown member; v5 adds static
  * membership (group instance ids). Only the leader's response carries `members`.
  * Layout: apache/kafka JoinGroupRequest.json / JoinGroupResponse.json.
@@ -12,8 +14,8 @@ export const joinGroup = defineApi({
   apiKey: 11,
   name: 'JoinGroup',
   minVersion: 0,
-  maxVersion: 5,
-  advertised: { min: 0, max: 5 },
+  maxVersion: 9,
+  advertised: { min: 0, max: 9 },
   flexibleVersions: '6+',
   request: [
     { name: 'groupId', type: 'string', versions: '0+' },
@@ -32,13 +34,16 @@ export const joinGroup = defineApi({
       ),
       versions: '0+',
     },
+    { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
   ],
   response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'generationId', type: 'int32', versions: '0+', default: -1 },
-    { name: 'protocolName', type: 'string', versions: '0+' },
+    { name: 'protocolType', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
+    { name: 'protocolName', type: 'string', versions: '0+', nullableVersions: '7+' },
     { name: 'leader', type: 'string', versions: '0+' },
+    { name: 'skipAssignment', type: 'bool', versions: '9+', default: false },
     { name: 'memberId', type: 'string', versions: '0+' },
     {
       name: 'members',

@@ -1,6 +1,7 @@
 /**
- * ListOffsets (key 2). The codec covers v0-7 (v6+ flexible, v7 = MAX_TIMESTAMP -3); the broker
- * advertises v0-3 (kafka-protocol.md §1.4; v0 is mandatory for Burrow).
+ * ListOffsets (key 2). The codec covers v0-7 (v6+ flexible, v7 = MAX_TIMESTAMP -3); all of it is
+ * advertised (kafka-protocol.md §1.4; v0 is mandatory for Burrow; v4 adds leader epochs, v5 only
+ * error codes, v6 is flexible, v7 adds MAX_TIMESTAMP).
  * Special timestamps (§6.8): -1 latest, -2 earliest. Layout: apache/kafka ListOffsets*.json.
  */
 import { defineApi } from '../api.js';
@@ -11,7 +12,7 @@ export const listOffsets = defineApi({
   name: 'ListOffsets',
   minVersion: 0,
   maxVersion: 7,
-  advertised: { min: 0, max: 3 },
+  advertised: { min: 0, max: 7 },
   flexibleVersions: '6+',
   request: [
     { name: 'replicaId', type: 'int32', versions: '0+' },

@@ -1,7 +1,8 @@
 /**
- * Metadata (key 3). The codec covers v0-12 (v9+ flexible, v10+ topic ids); the broker advertises
- * v0-6, the non-flexible range recommended in kafka-protocol.md §1.4 (v6 is wire-identical to
- * v5): v7+ makes newer librdkafka validate leader epochs with OffsetForLeaderEpoch (§6.12).
+ * Metadata (key 3). The codec covers v0-12 (v9+ flexible, v10+ topic ids); all of it is
+ * advertised, so flexible clients (@platformatic/kafka needs v9+) get topic ids. Leader epochs
+ * (v7+) are a constant 0. librdkafka ≥2.1 validates them with OffsetForLeaderEpoch (§6.12), which
+ * is not advertised; Debian's librdkafka 2.0.2 (kcat, confluent-kafka) stops at Metadata v4.
  * Semantics (§6.4): v0 empty topics = all topics; v1+ null = all, [] = none.
  * Layout: apache/kafka MetadataRequest.json / MetadataResponse.json (validVersions 0-12).
  */
@@ -13,7 +14,7 @@ export const metadata = defineApi({
   name: 'Metadata',
   minVersion: 0,
   maxVersion: 12,
-  advertised: { min: 0, max: 6 },
+  advertised: { min: 0, max: 12 },
   flexibleVersions: '9+',
   request: [
     {

@@ -1,6 +1,5 @@
 /**
- * OffsetCommit (key 8). Codec and advertised range v0-7 (kafka-protocol.md §1.4: v2-7 is the hard
- * minimum, kafka-python sends v2; v8 is the first flexible version). v0 commits to ZooKeeper in
+ * OffsetCommit (key 8). Codec and advertised range v0-8 (v8 is flexible, same fields; v9 is the KIP-848 member-epoch protocol). v0 commits to ZooKeeper in
  * Kafka — here it is treated like any other version. `generationIdOrMemberEpoch` -1 with an empty
  * `memberId` is the "simple group" commit of a manually assigned consumer (§1.5c).
  * Layout: apache/kafka OffsetCommitRequest.json / OffsetCommitResponse.json.
@@ -12,8 +11,8 @@ export const offsetCommit = defineApi({
   apiKey: 8,
   name: 'OffsetCommit',
   minVersion: 0,
-  maxVersion: 7,
-  advertised: { min: 0, max: 7 },
+  maxVersion: 8,
+  advertised: { min: 0, max: 8 },
   flexibleVersions: '8+',
   request: [
     { name: 'groupId', type: 'string', versions: '0+' },

@@ -1,9 +1,11 @@
 /**
- * Produce (key 0). The codec covers v0-9 (v9 flexible); the broker advertises v0-7. Record batch
+ * Produce (key 0). The codec and the advertised range cover v0-9 (v8 adds per-record
+ * errors, v9 is flexible; v10+ only adds KIP-951 leader hints for multi-broker clusters). Record batch
  * v2 is the only stored format (kafka-protocol.md §2.6): the handler answers v0-2 requests that
  * carry old message sets (magic 0/1) with UNSUPPORTED_FOR_MESSAGE_FORMAT. v0 must be in the
  * advertised range: librdkafka before 2.11.1 enables gzip and snappy only when it is
- * (confluentinc/librdkafka#4948). Every target client tops out at v7.
+ * (confluentinc/librdkafka#4948). kafkajs and librdkafka top out at v7, @platformatic/kafka
+ * uses v9.
  * Layout: apache/kafka ProduceRequest.json / ProduceResponse.json.
  * `records` stays a Buffer view of the request bytes; the storage layer validates the batch.
  * acks=0 requests get no response at all (§6.2) — a server concern, not a codec one.
@@ -16,7 +18,7 @@ export const produce = defineApi({
   name: 'Produce',
   minVersion: 0,
   maxVersion: 9,
-  advertised: { min: 0, max: 7 },
+  advertised: { min: 0, max: 9 },
   flexibleVersions: '9+',
   request: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },

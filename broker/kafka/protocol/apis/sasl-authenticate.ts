@@ -1,7 +1,7 @@
 /**
- * SaslAuthenticate (key 36). Codec and advertised range v0-1 (kafka-protocol.md §1.4: capped
- * because v2 is flexible; librdkafka 2.0.2 hard-codes v0). `authBytes` carry one SASL token each
- * way; v1 adds `sessionLifetimeMs` (0 = no re-authentication, KIP-368).
+ * SaslAuthenticate (key 36). Codec and advertised range v0-2 (v2 is the flexible form; kafkajs
+ * sends v1, librdkafka 2.0.2 hard-codes v0). `authBytes` carry one SASL token each way; v1 adds
+ * `sessionLifetimeMs` (0 = no re-authentication, KIP-368).
  * Layout: apache/kafka SaslAuthenticateRequest.json / SaslAuthenticateResponse.json.
  */
 import { defineApi } from '../api.js';
@@ -10,8 +10,8 @@ export const saslAuthenticate = defineApi({
   apiKey: 36,
   name: 'SaslAuthenticate',
   minVersion: 0,
-  maxVersion: 1,
-  advertised: { min: 0, max: 1 },
+  maxVersion: 2,
+  advertised: { min: 0, max: 2 },
   flexibleVersions: '2+',
   request: [{ name: 'authBytes', type: 'bytes', versions: '0+' }],
   response: [

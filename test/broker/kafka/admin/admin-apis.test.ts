@@ -41,7 +41,7 @@ describe('CreateTopics', () => {
       topicReq('a-default', { numPartitions: -1, replicationFactor: -1 }),
       topicReq('a-configured', { numPartitions: 3, configs: [{ name: 'segment.ms', value: '60000' }, { name: 'sluice.flush.interval.ms', value: '50' }] }),
     ]);
-    expect(res).toEqual([
+    expect(res).toMatchObject([
       { name: 'a-default', errorCode: 0, errorMessage: null },
       { name: 'a-configured', errorCode: 0, errorMessage: null },
     ]);
@@ -96,7 +96,7 @@ describe('CreateTopics', () => {
   });
 
   it('validateOnly checks but creates nothing; existing topics and duplicates are refused', async () => {
-    expect(await create([topicReq('d-v')], true)).toEqual([{ name: 'd-v', errorCode: 0, errorMessage: null }]);
+    expect(await create([topicReq('d-v')], true)).toMatchObject([{ name: 'd-v', errorCode: 0, errorMessage: null }]);
     expect(await create([topicReq('d-v', { replicationFactor: 2 })], true)).toMatchObject([{ errorCode: 38 }]);
     expect(broker.store.getTopic('d-v')).toBeUndefined();
     await create([topicReq('d-e')]);
@@ -106,7 +106,7 @@ describe('CreateTopics', () => {
   });
 
   it('v0 answers without error messages (the decoder fills the absent field with null)', async () => {
-    expect(await create([topicReq('e-v0', { replicationFactor: 3 })], false, 0)).toEqual([{ name: 'e-v0', errorCode: 38, errorMessage: null }]);
+    expect(await create([topicReq('e-v0', { replicationFactor: 3 })], false, 0)).toMatchObject([{ name: 'e-v0', errorCode: 38, errorMessage: null }]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('DeleteTopics', () => {
     await broker.store.createTopic('f-del', 1);
     await broker.store.createTopic('__consumer_offsets', 1);
     const res = await c.call(deleteTopics, 3, { topicNames: ['f-del', 'f-missing', '__consumer_offsets'], timeoutMs: 1000 });
-    expect(res.responses).toEqual([
+    expect(res.responses).toMatchObject([
       { name: 'f-del', errorCode: 0 },
       { name: 'f-missing', errorCode: 3 },
       { name: '__consumer_offsets', errorCode: 17 },

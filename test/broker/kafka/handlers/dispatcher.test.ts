@@ -17,31 +17,36 @@ describe('dispatcher', () => {
     const c = await RawClient.connect(broker.port);
     const res = await c.call(apiVersions, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1.0' });
     expect(res.errorCode).toBe(0);
-    expect(res.apiKeys).toEqual([
-      { apiKey: 0, minVersion: 0, maxVersion: 7 },
-      { apiKey: 1, minVersion: 0, maxVersion: 11 },
-      { apiKey: 2, minVersion: 0, maxVersion: 3 },
-      { apiKey: 3, minVersion: 0, maxVersion: 6 },
-      { apiKey: 8, minVersion: 0, maxVersion: 7 },
-      { apiKey: 9, minVersion: 0, maxVersion: 5 },
-      { apiKey: 10, minVersion: 0, maxVersion: 2 },
-      { apiKey: 11, minVersion: 0, maxVersion: 5 },
-      { apiKey: 12, minVersion: 0, maxVersion: 3 },
-      { apiKey: 13, minVersion: 0, maxVersion: 3 },
-      { apiKey: 14, minVersion: 0, maxVersion: 3 },
-      { apiKey: 15, minVersion: 0, maxVersion: 4 },
-      { apiKey: 16, minVersion: 0, maxVersion: 2 },
-      { apiKey: 18, minVersion: 0, maxVersion: 3 },
-      { apiKey: 19, minVersion: 0, maxVersion: 4 },
-      { apiKey: 20, minVersion: 0, maxVersion: 3 },
-      { apiKey: 21, minVersion: 0, maxVersion: 1 },
-      { apiKey: 22, minVersion: 0, maxVersion: 1 },
-      { apiKey: 32, minVersion: 0, maxVersion: 2 },
-      { apiKey: 33, minVersion: 0, maxVersion: 1 },
-      { apiKey: 37, minVersion: 0, maxVersion: 1 },
-      { apiKey: 42, minVersion: 0, maxVersion: 1 },
-      { apiKey: 44, minVersion: 0, maxVersion: 1 },
-    ]);
+    // Sorted by key; the ranges of the Kafka APIs (other keys, e.g. SASL, are tested with them).
+    const keys = res.apiKeys.map((k) => k.apiKey);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    expect(res.apiKeys).toEqual(
+      expect.arrayContaining([
+        { apiKey: 0, minVersion: 0, maxVersion: 9 },
+        { apiKey: 1, minVersion: 0, maxVersion: 13 },
+        { apiKey: 2, minVersion: 0, maxVersion: 7 },
+        { apiKey: 3, minVersion: 0, maxVersion: 12 },
+        { apiKey: 8, minVersion: 0, maxVersion: 8 },
+        { apiKey: 9, minVersion: 0, maxVersion: 8 },
+        { apiKey: 10, minVersion: 0, maxVersion: 5 },
+        { apiKey: 11, minVersion: 0, maxVersion: 9 },
+        { apiKey: 12, minVersion: 0, maxVersion: 4 },
+        { apiKey: 13, minVersion: 0, maxVersion: 5 },
+        { apiKey: 14, minVersion: 0, maxVersion: 5 },
+        { apiKey: 15, minVersion: 0, maxVersion: 5 },
+        { apiKey: 16, minVersion: 0, maxVersion: 5 },
+        { apiKey: 18, minVersion: 0, maxVersion: 3 },
+        { apiKey: 19, minVersion: 0, maxVersion: 7 },
+        { apiKey: 20, minVersion: 0, maxVersion: 6 },
+        { apiKey: 21, minVersion: 0, maxVersion: 2 },
+        { apiKey: 22, minVersion: 0, maxVersion: 4 },
+        { apiKey: 32, minVersion: 0, maxVersion: 4 },
+        { apiKey: 33, minVersion: 0, maxVersion: 2 },
+        { apiKey: 37, minVersion: 0, maxVersion: 3 },
+        { apiKey: 42, minVersion: 0, maxVersion: 2 },
+        { apiKey: 44, minVersion: 0, maxVersion: 1 },
+      ]),
+    );
     c.close();
   });
 
@@ -65,11 +70,23 @@ describe('dispatcher', () => {
     expect(broker.logger.entries.some((e) => e.level === 'warn' && e.msg.includes('unknown API key 999'))).toBe(true);
   });
 
-  it('closes the connection on a version that is not advertised (Metadata v7)', async () => {
+  it('answers ApiVersions v3 with an invalid client software name or version with INVALID_REQUEST and no APIs (KIP-511)', async () => {
     const c = await RawClient.connect(broker.port);
-    c.write(requestFrame(5, { apiKey: 3, apiVersion: 7, body: Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 0, 0]) }));
+    for (const [clientSoftwareName, clientSoftwareVersion] of [['@scoped/name', '1.0'], ['ok', ''], ['-dash', '1'], ['ok', '1.0-']]) {
+      const res = await c.call(apiVersions, 3, { clientSoftwareName, clientSoftwareVersion });
+      expect(res, `${clientSoftwareName} ${clientSoftwareVersion}`).toMatchObject({ errorCode: 42, apiKeys: [] });
+    }
+    // v0-2 carry no software name: nothing to validate.
+    expect((await c.call(apiVersions, 2, {})).errorCode).toBe(0);
+    expect((await c.call(apiVersions, 3, { clientSoftwareName: 'platformatic-kafka', clientSoftwareVersion: '1.35.0' })).errorCode).toBe(0);
+    c.close();
+  });
+
+  it('closes the connection on a version that is not advertised (ListOffsets v8)', async () => {
+    const c = await RawClient.connect(broker.port);
+    c.write(requestFrame(5, { apiKey: 2, apiVersion: 8, body: Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 1, 0]) }));
     await c.closed;
-    expect(broker.logger.entries.some((e) => e.msg.includes('Metadata v7 is not supported'))).toBe(true);
+    expect(broker.logger.entries.some((e) => e.msg.includes('ListOffsets v8 is not supported'))).toBe(true);
   });
 
   it('closes the connection on a malformed body', async () => {

@@ -51,6 +51,20 @@ async function appendValues(partition: number, ...vals: string[]): Promise<numbe
 }
 
 describe('Fetch handler', () => {
+  it('v13: names topics by their persisted id; an unknown id is UNKNOWN_TOPIC_ID (100) at once, even with a long wait', async () => {
+    await appendValues(1, 'x', 'y');
+    const id = broker.store.getTopic('t')!.id;
+    const body = { ...fetchBody([{ partition: 1, fetchOffset: 0n }], { maxWaitMs: 10_000 }), topics: [{ ...fetchBody([{ partition: 1, fetchOffset: 0n }]).topics[0]!, topic: '', topicId: id }] };
+    const res = await c.call(fetch, 13, body);
+    expect(res.responses).toEqual([expect.objectContaining({ topicId: id, partitions: [expect.objectContaining({ partitionIndex: 1, errorCode: 0, highWatermark: 2n })] })]);
+    expect(await values(res.responses[0]!.partitions[0]!.records)).toEqual(['x', 'y']);
+    const unknown = 'abcdefab-0000-4000-8000-0000000000aa';
+    const started = Date.now();
+    const miss = await c.call(fetch, 13, { ...body, topics: [{ ...body.topics[0]!, topicId: unknown }] });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(miss.responses).toEqual([{ topic: '', topicId: unknown, partitions: [expect.objectContaining({ partitionIndex: 1, errorCode: 100, records: Buffer.alloc(0) })] }]);
+  });
+
   it('v11: returns whole batches from the one containing fetch_offset, HW = LSO, log start, no follower fetching', async () => {
     await appendValues(0, 'a', 'b');
     await appendValues(0, 'c');

@@ -51,6 +51,26 @@ describe('ListOffsets handler', () => {
     expect(future.topics[0]!.partitions[0]!.oldStyleOffsets).toEqual([6n]);
   });
 
+  it('v7: -3 answers the record with the largest timestamp (the earliest on ties), wherever it sits', async () => {
+    await broker.store.createTopic('m', 2);
+    await broker.store.append('m', 0, await encodeBatch([{ value: 'a', timestamp: T0 + 100 }, { value: 'max', timestamp: T0 + 300 }, { value: 'c', timestamp: T0 + 200 }], { compression: 'gzip' }));
+    await broker.store.append('m', 0, await encodeBatch([{ value: 'd', timestamp: T0 + 250 }, { value: 'tie', timestamp: T0 + 300 }]));
+    await broker.store.append('m', 0, await encodeBatch([{ value: 'e', timestamp: T0 + 50 }]));
+    const res = await c.call(listOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'm', partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, timestamp: -3n, currentLeaderEpoch: -1, maxNumOffsets: 1 })) }] });
+    expect(res.topics[0]!.partitions).toEqual([
+      expect.objectContaining({ partitionIndex: 0, errorCode: 0, offset: 1n, timestamp: BigInt(T0 + 300) }),
+      expect.objectContaining({ partitionIndex: 1, errorCode: 0, offset: -1n, timestamp: -1n }),
+    ]);
+    // The log start moved past the batches before the maximum: only what is left counts.
+    const main = await c.call(listOffsets, 7, query(0, -3n));
+    expect(main.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 5n, timestamp: BigInt(T0 + 2001) });
+  });
+
+  it('-3 (MAX_TIMESTAMP) before v7 is UNSUPPORTED_VERSION (35)', async () => {
+    const res = await c.call(listOffsets, 6, query(0, -3n));
+    expect(res.topics[0]!.partitions[0]).toMatchObject({ errorCode: 35, offset: -1n });
+  });
+
   it('answers UNKNOWN_TOPIC_OR_PARTITION (3) for unknown topics and partitions', async () => {
     const a = await c.call(listOffsets, 1, query(0, -1n, 'missing'));
     const b = await c.call(listOffsets, 1, query(5, -1n));

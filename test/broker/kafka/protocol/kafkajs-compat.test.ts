@@ -129,7 +129,7 @@ describe('our responses decode with kafkajs', () => {
     const res = await toKafkajs(apiVersions, v, 'apiVersions', apiVersionsResponseBody());
     expect(res.errorCode).toBe(0);
     expect(res.apiVersions).toContainEqual({ apiKey: 18, minVersion: 0, maxVersion: 3 });
-    expect(res.apiVersions).toContainEqual({ apiKey: 1, minVersion: 0, maxVersion: 11 });
+    expect(res.apiVersions).toContainEqual({ apiKey: 1, minVersion: 0, maxVersion: 13 });
   });
 
   it.each(range(0, 6))('Metadata v%i', async (v) => {

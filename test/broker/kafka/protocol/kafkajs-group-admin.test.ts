@@ -112,7 +112,7 @@ describe('kafkajs group requests decode with our codec', () => {
   it.each(range(0, 2))('FindCoordinator v%i', async (v) => {
     const args = v === 0 ? { groupId: 'group-a' } : { coordinatorKey: 'group-a', coordinatorType: 1 };
     const body = await viaKafkajs(findCoordinator, kRequest('findCoordinator', v)(args));
-    expect(body).toEqual({ key: 'group-a', keyType: v === 0 ? 0 : 1 });
+    expect(body).toEqual({ key: 'group-a', keyType: v === 0 ? 0 : 1, coordinatorKeys: [] });
   });
 
   it.each(range(0, 5))('JoinGroup v%i', async (v) => {
@@ -142,6 +142,7 @@ describe('kafkajs group requests decode with our codec', () => {
         { name: 'RoundRobinAssigner', metadata: META },
         { name: 'range', metadata: Buffer.alloc(0) },
       ],
+      reason: null,
     });
   });
 
@@ -158,8 +159,8 @@ describe('kafkajs group requests decode with our codec', () => {
         groupId: 'g',
         memberId: '',
         members: [
-          { memberId: 'm1', groupInstanceId: null },
-          { memberId: 'm2', groupInstanceId: 'i2' },
+          { memberId: 'm1', groupInstanceId: null, reason: null },
+          { memberId: 'm2', groupInstanceId: 'i2', reason: null },
         ],
       });
     } else {
@@ -185,6 +186,8 @@ describe('kafkajs group requests decode with our codec', () => {
       generationId: 3,
       memberId: 'leader',
       groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
       assignments: [
         { memberId: 'leader', assignment: ASSIGN },
         { memberId: 'follower', assignment: Buffer.alloc(0) },
@@ -219,7 +222,7 @@ describe('kafkajs group requests decode with our codec', () => {
 
   it.each(range(1, 4))('OffsetFetch v%i', async (v) => {
     const body = await viaKafkajs(offsetFetch, kRequest('offsetFetch', v)({ groupId: 'g', topics: [{ topic: 'orders', partitions: [{ partition: 0 }, { partition: 2 }] }] }));
-    expect(body).toEqual({ groupId: 'g', topics: [{ name: 'orders', partitionIndexes: [0, 2] }] });
+    expect(body).toEqual({ groupId: 'g', topics: [{ name: 'orders', partitionIndexes: [0, 2] }], groups: [], requireStable: false });
   });
 
   it.each(range(0, 2))('DescribeGroups v%i', async (v) => {
@@ -228,7 +231,7 @@ describe('kafkajs group requests decode with our codec', () => {
   });
 
   it.each(range(0, 2))('ListGroups v%i', async (v) => {
-    expect(await viaKafkajs(listGroups, kRequest('listGroups', v)(undefined))).toEqual({});
+    expect(await viaKafkajs(listGroups, kRequest('listGroups', v)(undefined))).toEqual({ statesFilter: [], typesFilter: [] });
   });
 
   it.each(range(0, 1))('DeleteGroups v%i', async (v) => {
@@ -269,7 +272,7 @@ describe('kafkajs admin and SASL requests decode with our codec', () => {
   });
 
   it.each(range(0, 1))('DeleteTopics v%i', async (v) => {
-    expect(await viaKafkajs(deleteTopics, kRequest('deleteTopics', v)({ topics: ['a', 'b'], timeout: 3000 }))).toEqual({ topicNames: ['a', 'b'], timeoutMs: 3000 });
+    expect(await viaKafkajs(deleteTopics, kRequest('deleteTopics', v)({ topics: ['a', 'b'], timeout: 3000 }))).toEqual({ topics: [], topicNames: ['a', 'b'], timeoutMs: 3000 });
   });
 
   it.each(range(0, 1))('CreatePartitions v%i', async (v) => {
@@ -308,6 +311,7 @@ describe('kafkajs admin and SASL requests decode with our codec', () => {
         { resourceType: 4, resourceName: '1', configurationKeys: null },
       ],
       includeSynonyms: v >= 1,
+      includeDocumentation: false,
     });
   });
 
@@ -354,10 +358,14 @@ describe('kafkajs admin and SASL requests decode with our codec', () => {
     expect(await viaKafkajs(initProducerId, kRequest('initProducerId', v)({ transactionalId: null, transactionTimeout: 30000 }))).toEqual({
       transactionalId: null,
       transactionTimeoutMs: 30000,
+      producerId: -1n,
+      producerEpoch: -1,
     });
     expect(await viaKafkajs(initProducerId, kRequest('initProducerId', v)({ transactionalId: 'tx-1', transactionTimeout: 5000 }))).toEqual({
       transactionalId: 'tx-1',
       transactionTimeoutMs: 5000,
+      producerId: -1n,
+      producerEpoch: -1,
     });
   });
 

@@ -16,7 +16,7 @@ import {
   supportsVersion,
   type ApiDefinition,
 } from '../../../../broker/kafka/protocol/index.js';
-import { apiVersions, fetch, metadata, produce } from '../../../../broker/kafka/protocol/apis/index.js';
+import { apiVersions, fetch, listOffsets, metadata, produce } from '../../../../broker/kafka/protocol/apis/index.js';
 import { Reader } from '../../../../broker/kafka/protocol/reader.js';
 import { Writer } from '../../../../broker/kafka/protocol/writer.js';
 import { array, compileStruct, parseVersions, struct, type Field } from '../../../../broker/kafka/protocol/schema.js';
@@ -130,11 +130,14 @@ describe('headers', () => {
     expect(d2.api).toBeUndefined();
   });
 
-  it('accepts only advertised versions by default, though the codec implements more', () => {
-    const frame = encodeRequest(metadata, 7, 3, 'c', { topics: null }).subarray(4);
-    expect(decodeRequest(frame).kind).toBe('unsupported');
-    const d = decodeRequest(frame, supportsVersion);
-    expect(d.kind === 'ok' && d.body.topics).toBeNull();
+  it('accepts only advertised versions by default; the accept predicate can narrow them', () => {
+    const frame = encodeRequest(listOffsets, 7, 3, 'c', { replicaId: -1, isolationLevel: 0, topics: [] }).subarray(4);
+    const d = decodeRequest(frame);
+    expect(d.kind === 'ok' && d.body.topics).toEqual([]);
+    expect(decodeRequest(frame, (api, v) => supportsVersion(api, v) && v < 7).kind).toBe('unsupported');
+    // Past the advertised (and codec) range: header only, the body is never looked at.
+    const v8 = Buffer.from('0002' + '0008' + '00000003' + '0001' + '63' + '00', 'hex');
+    expect(decodeRequest(v8).kind).toBe('unsupported');
     const f9 = encodeRequest(metadata, 9, 3, 'c', { topics: [{ name: 'x' }] }).subarray(4);
     // Metadata v9 is flexible: request header v2 (tag byte after client id), compact body.
     //   header: 0003 0009 00000003 0001 63 | 00 header tags
@@ -353,35 +356,37 @@ describe('schema semantics', () => {
   });
 
   it('generates the ApiVersions body from the registry', () => {
-    expect(apiVersionsResponseBody()).toEqual({
-      errorCode: 0,
-      throttleTimeMs: 0,
-      apiKeys: [
-        { apiKey: 0, minVersion: 0, maxVersion: 7 },
-        { apiKey: 1, minVersion: 0, maxVersion: 11 },
-        { apiKey: 2, minVersion: 0, maxVersion: 3 },
-        { apiKey: 3, minVersion: 0, maxVersion: 6 },
-        { apiKey: 8, minVersion: 0, maxVersion: 7 },
-        { apiKey: 9, minVersion: 0, maxVersion: 5 },
-        { apiKey: 10, minVersion: 0, maxVersion: 2 },
-        { apiKey: 11, minVersion: 0, maxVersion: 5 },
-        { apiKey: 12, minVersion: 0, maxVersion: 3 },
-        { apiKey: 13, minVersion: 0, maxVersion: 3 },
-        { apiKey: 14, minVersion: 0, maxVersion: 3 },
-        { apiKey: 15, minVersion: 0, maxVersion: 4 },
-        { apiKey: 16, minVersion: 0, maxVersion: 2 },
+    const body = apiVersionsResponseBody();
+    expect(body).toMatchObject({ errorCode: 0, throttleTimeMs: 0 });
+    const keys = body.apiKeys.map((k) => k.apiKey);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    expect(body.apiKeys).toEqual(
+      expect.arrayContaining([
+        { apiKey: 0, minVersion: 0, maxVersion: 9 },
+        { apiKey: 1, minVersion: 0, maxVersion: 13 },
+        { apiKey: 2, minVersion: 0, maxVersion: 7 },
+        { apiKey: 3, minVersion: 0, maxVersion: 12 },
+        { apiKey: 8, minVersion: 0, maxVersion: 8 },
+        { apiKey: 9, minVersion: 0, maxVersion: 8 },
+        { apiKey: 10, minVersion: 0, maxVersion: 5 },
+        { apiKey: 11, minVersion: 0, maxVersion: 9 },
+        { apiKey: 12, minVersion: 0, maxVersion: 4 },
+        { apiKey: 13, minVersion: 0, maxVersion: 5 },
+        { apiKey: 14, minVersion: 0, maxVersion: 5 },
+        { apiKey: 15, minVersion: 0, maxVersion: 5 },
+        { apiKey: 16, minVersion: 0, maxVersion: 5 },
         { apiKey: 18, minVersion: 0, maxVersion: 3 },
-        { apiKey: 19, minVersion: 0, maxVersion: 4 },
-        { apiKey: 20, minVersion: 0, maxVersion: 3 },
-        { apiKey: 21, minVersion: 0, maxVersion: 1 },
-        { apiKey: 22, minVersion: 0, maxVersion: 1 },
-        { apiKey: 32, minVersion: 0, maxVersion: 2 },
-        { apiKey: 33, minVersion: 0, maxVersion: 1 },
-        { apiKey: 37, minVersion: 0, maxVersion: 1 },
-        { apiKey: 42, minVersion: 0, maxVersion: 1 },
+        { apiKey: 19, minVersion: 0, maxVersion: 7 },
+        { apiKey: 20, minVersion: 0, maxVersion: 6 },
+        { apiKey: 21, minVersion: 0, maxVersion: 2 },
+        { apiKey: 22, minVersion: 0, maxVersion: 4 },
+        { apiKey: 32, minVersion: 0, maxVersion: 4 },
+        { apiKey: 33, minVersion: 0, maxVersion: 2 },
+        { apiKey: 37, minVersion: 0, maxVersion: 3 },
+        { apiKey: 42, minVersion: 0, maxVersion: 2 },
         { apiKey: 44, minVersion: 0, maxVersion: 1 },
-      ],
-    });
+      ]),
+    );
   });
 });
 
