@@ -39,6 +39,13 @@ export async function register(): Promise<void> {
         log.info('metadata database migrated', { database: migrated.database, applied: migrated.applied, durationMs: migrated.durationMs });
       }
       await ensureBuiltinCluster(getDb());
+      const { ensureFirstAdmin } = await import('./server/auth/bootstrap.js');
+      const { installClientAddressStamp } = await import('./server/auth/client-info.js');
+      installClientAddressStamp(); // before the first request: sign-in rate limits need the real peer address
+      await ensureFirstAdmin(getDb());
+      const { startAuthHousekeeping } = await import('./server/auth/housekeeping.js');
+      const { getAuthConfig } = await import('./server/auth/config.js');
+      registerShutdownHook('auth-housekeeping', startAuthHousekeeping(getDb(), getAuthConfig()));
       await startBroker(config);
     } catch (err) {
       if (err instanceof BrokerConfigError || isSluiceError(err, 'INVALID_CONFIG')) {

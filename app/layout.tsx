@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { currentSession } from '../server/auth/page-session.js';
+import accountStyles from './login/login.module.css';
+import { LogoutButton } from './login/logout-button';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -8,7 +11,8 @@ export const metadata: Metadata = {
   description: 'Operations console for message queues, with a built-in Kafka-compatible broker.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await currentSession();
   return (
     <html lang="en">
       <body>
@@ -17,14 +21,24 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <span className="brand-mark" aria-hidden="true" />
             Sluice
           </a>
-          <nav className="nav" aria-label="Main">
-            <a className="nav-link active" href="/" aria-current="page">
-              Overview
-            </a>
-            <span className="nav-link disabled" title="Coming soon">Topics</span>
-            <span className="nav-link disabled" title="Coming soon">Consumer groups</span>
-            <span className="nav-link disabled" title="Coming soon">Clusters</span>
-          </nav>
+          {session && (
+            <nav className="nav" aria-label="Main">
+              <a className="nav-link active" href="/" aria-current="page">
+                Overview
+              </a>
+              <span className="nav-link disabled" title="Coming soon">Topics</span>
+              <span className="nav-link disabled" title="Coming soon">Consumer groups</span>
+              <span className="nav-link disabled" title="Coming soon">Clusters</span>
+            </nav>
+          )}
+          {session && (
+            <nav className={accountStyles.account} aria-label="Account">
+              <span className="muted" data-testid="signed-in-as">
+                {session.username} · {session.role}
+              </span>
+              <LogoutButton csrfToken={session.csrfToken} />
+            </nav>
+          )}
         </header>
         <Providers>
           <main className="content">{children}</main>

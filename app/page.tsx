@@ -1,10 +1,12 @@
+import { requireSession } from '../server/auth/page-session.js';
 import { getBrokerStatus } from '../server/broker-status.js';
 import { BrokerStatusPanel } from './broker-status-panel';
 
 // Status is live data: render per request, never at build time.
 export const dynamic = 'force-dynamic';
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requireSession('/');
   const status = getBrokerStatus();
   return (
     <>

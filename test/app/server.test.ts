@@ -31,6 +31,10 @@ let server: ChildProcessWithoutNullStreams;
 let serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let output = '';
 let kafkaPort = 0;
+/** The Cookie header of the admin session signed in over HTTP in beforeAll. */
+let cookie = '';
+let csrfToken = '';
+const ADMIN_PASSWORD = 'app test admin password';
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -73,6 +77,7 @@ beforeAll(async () => {
     SLUICE_DATA_DIR: dataDir,
     SLUICE_KAFKA_PORT: '0',
     SLUICE_LOG_LEVEL: 'info',
+    SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };
   delete env.DATABASE_URL; // the default: SQLite in the data dir
   server = spawn(TSX, ['scripts/start.ts'], {
@@ -86,6 +91,15 @@ beforeAll(async () => {
   server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
   serverExit = new Promise((r) => server.on('exit', (code, signal) => r({ code, signal })));
   await waitForOutput(/\[sluice\] Sluice is ready: (http:\/\/\S+)/, 180_000);
+
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}: ${await login.text()}`);
+  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  csrfToken = ((await login.json()) as { csrfToken: string }).csrfToken;
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -113,8 +127,42 @@ describe('npm start: the web console', () => {
     expect(body.uptimeMs).toBeGreaterThan(0);
   });
 
-  it('GET /api/v1/broker answers the broker status, uncached', async () => {
+  it('created the first admin from SLUICE_ADMIN_PASSWORD without printing a password', () => {
+    expect(output).not.toContain('shown once');
+    expect(output).not.toContain(ADMIN_PASSWORD);
+  });
+
+  it('the API refuses requests without a session or token, in the one error shape', async () => {
     const res = await fetch(`${baseUrl}/api/v1/broker`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    const openapi = await fetch(`${baseUrl}/api/v1/openapi.json`);
+    expect(openapi.status).toBe(200);
+    expect(((await openapi.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty('/api/v1/broker');
+  });
+
+  it('an API token works from curl-like clients as a bearer, and is only shown once', async () => {
+    const created = await fetch(`${baseUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'app-test', role: 'viewer' }),
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const res = await fetch(`${baseUrl}/api/v1/broker`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const list = await (await fetch(`${baseUrl}/api/v1/tokens`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(list).not.toContain(token);
+  });
+
+  it('GET / without a session redirects to the login page', async () => {
+    const res = await fetch(`${baseUrl}/`, { redirect: 'manual' });
+    expect([302, 303, 307, 308]).toContain(res.status);
+    expect(new URL(res.headers.get('location')!, baseUrl).pathname).toBe('/login');
+  });
+
+  it('GET /api/v1/broker answers the broker status, uncached', async () => {
+    const res = await fetch(`${baseUrl}/api/v1/broker`, { headers: { cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(res.headers.get('cache-control')).toContain('no-store');
@@ -141,7 +189,7 @@ describe('npm start: the web console', () => {
   });
 
   it('GET / renders the status on the server (first paint has the data)', async () => {
-    const res = await fetch(`${baseUrl}/`);
+    const res = await fetch(`${baseUrl}/`, { headers: { cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
@@ -170,7 +218,20 @@ describe('npm start: the web console', () => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
       });
 
+      // Signed out: the console sends the browser to /login; signing in there comes back.
       await page.goto(baseUrl, { waitUntil: 'load' });
+      expect(new URL(page.url()).pathname).toBe('/login');
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'login.png') });
+      await page.getByLabel('User name').fill('admin');
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      expect(await page.getByTestId('login-error').innerText()).toContain('Unknown user name or wrong password');
+      problems.splice(0); // the 401 of that deliberate failure
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await Promise.all([page.waitForURL(`${baseUrl}/`, { timeout: 30_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await page.waitForLoadState('load');
+      expect(await page.getByTestId('signed-in-as').innerText()).toContain('admin');
       await expect(page.title()).resolves.toBe('Sluice');
       expect(await page.locator('header .brand').innerText()).toContain('Sluice');
       for (const card of ['card-state', 'card-uptime', 'card-topics', 'card-disk', 'card-data-dir', 'card-flush', 'card-kafka']) {
@@ -200,6 +261,11 @@ describe('npm start: the web console', () => {
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-overview.png'), fullPage: true });
       // Hydration mismatches and failed requests show up as console errors.
       expect(problems).toEqual([]);
+
+      // Sign out ends the session: back to /login, and the old cookie no longer opens the API.
+      await Promise.all([page.waitForURL(/\/login$/, { timeout: 30_000 }), page.getByTestId('logout').click()]);
+      const after = await page.evaluate(async () => (await fetch('/api/v1/broker')).status);
+      expect(after).toBe(401);
     } finally {
       await browser?.close();
     }
@@ -215,7 +281,7 @@ describe('npm start: the web console', () => {
     } finally {
       await producer.disconnect();
     }
-    const status = (await (await fetch(`${baseUrl}/api/v1/broker`)).json()) as BrokerStatus;
+    const status = (await (await fetch(`${baseUrl}/api/v1/broker`, { headers: { cookie } })).json()) as BrokerStatus;
     expect(status).toMatchObject({ topics: 1, partitions: 1 });
     expect(status.bytesOnDisk).toBeGreaterThan(0);
   }, 60_000);

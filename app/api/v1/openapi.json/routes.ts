@@ -1,0 +1,32 @@
+/**
+ * Every /api/v1 route module, for the OpenAPI document. Next.js bundles each route on its own,
+ * so the document cannot discover them at run time; this list is checked against the files on
+ * disk by test/app/api/v1/openapi.test.ts, which names any route missing here.
+ * (The OpenAPI route itself is added by its handler, to avoid importing itself.)
+ */
+import type { RouteModule } from '../../../../server/api/openapi.js';
+import * as audit from '../audit/route.js';
+import * as auditExport from '../audit/export/route.js';
+import * as login from '../auth/login/route.js';
+import * as logout from '../auth/logout/route.js';
+import * as password from '../auth/password/route.js';
+import * as session from '../auth/session/route.js';
+import * as broker from '../broker/route.js';
+import * as tokens from '../tokens/route.js';
+import * as token from '../tokens/[id]/route.js';
+import * as users from '../users/route.js';
+import * as user from '../users/[username]/route.js';
+
+export const API_ROUTES: readonly RouteModule[] = [
+  { path: '/api/v1/audit', module: audit },
+  { path: '/api/v1/audit/export', module: auditExport },
+  { path: '/api/v1/auth/login', module: login },
+  { path: '/api/v1/auth/logout', module: logout },
+  { path: '/api/v1/auth/password', module: password },
+  { path: '/api/v1/auth/session', module: session },
+  { path: '/api/v1/broker', module: broker },
+  { path: '/api/v1/tokens', module: tokens },
+  { path: '/api/v1/tokens/[id]', module: token },
+  { path: '/api/v1/users', module: users },
+  { path: '/api/v1/users/[username]', module: user },
+];
