@@ -26,6 +26,7 @@ export const BUILD_INPUTS = [
   'public',
   'generated',
   'instrumentation.ts',
+  'proxy.ts',
   'next.config.js',
   'package.json',
   'package-lock.json',
