@@ -20,6 +20,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { loadBrokerConfig, type BrokerConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { KafkaServer } from './kafka/kafka-server.js';
+import { startQueues, type QueueEngine } from './queues/index.js';
 import { FileLogStore } from './storage/file-log-store.js';
 import type { FlushPolicy, LogStore, StoreStats } from './storage/types.js';
 
@@ -51,6 +52,8 @@ export interface Broker {
   readonly state: BrokerState;
   /** The Kafka protocol server, while it runs (null when disabled or not yet started). */
   readonly kafka: KafkaServer | null;
+  /** The queue layer (reliable-delivery subscriptions), while the broker runs. */
+  readonly queues: QueueEngine | null;
   status(): BrokerStatus;
 }
 
@@ -98,6 +101,7 @@ class RunningBroker implements Broker {
   /** Last stats read from the store; served while the store cannot answer (starting, closed). */
   #lastStats: StoreStats = ZERO_STATS;
   #kafka: KafkaServer | null = null;
+  #queues: QueueEngine | null = null;
 
   constructor(
     readonly config: BrokerConfig,
@@ -112,6 +116,10 @@ class RunningBroker implements Broker {
 
   get kafka(): KafkaServer | null {
     return this.#kafka;
+  }
+
+  get queues(): QueueEngine | null {
+    return this.#queues;
   }
 
   status(): BrokerStatus {
@@ -155,6 +163,14 @@ class RunningBroker implements Broker {
       this.failedToStart(err);
       throw err;
     }
+    try {
+      // Replays the queue state journal; before the listener, so no client sees a half-loaded queue.
+      this.#queues = await startQueues(this.store);
+    } catch (err) {
+      await this.store.close().catch(() => undefined);
+      this.failedToStart(err);
+      throw err;
+    }
     if (this.config.kafka.enabled) {
       const { kafka } = this.config;
       const server = new KafkaServer({
@@ -172,6 +188,8 @@ class RunningBroker implements Broker {
         await server.start();
       } catch (err) {
         await server.close().catch(() => undefined);
+        await this.#queues?.close().catch(() => undefined);
+        this.#queues = null;
         await this.store.close().catch(() => undefined);
         const why = BIND_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
         const wrapped = why
@@ -189,7 +207,7 @@ class RunningBroker implements Broker {
   }
 
   /** Enters `stopping`, closes the Kafka listener (long polls answer, in-flight requests finish),
-   * then closes the store (in-flight appends finish and are flushed, files are closed, the
+   * then the queue layer, then closes the store (in-flight appends finish and are flushed, files are closed, the
    * clean-shutdown marker is written) and enters `stopped`. */
   async stop(): Promise<void> {
     this.beginStop();
@@ -199,6 +217,14 @@ class RunningBroker implements Broker {
           await this.#kafka.close();
         } catch (err) {
           this.log.error('kafka listener did not close cleanly', { error: String(err) });
+        }
+      }
+      if (this.#queues) {
+        try {
+          // Waits for queue state writes and snapshots the state, while the store is still open.
+          await this.#queues.close();
+        } catch (err) {
+          this.log.error('queue layer did not close cleanly', { error: String(err) });
         }
       }
       await this.store.close();

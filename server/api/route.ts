@@ -56,7 +56,12 @@ export interface RouteSpec<A extends Access, P, Q, B> {
   allowPendingPasswordChange?: boolean;
   /** Success status for plain return values (default 200; 204 when the handler returns undefined). */
   status?: number;
-  audit?: {
+  /**
+   * Writes are audited unless this is `false`: only for data-plane calls an application makes at
+   * message rate (queue publish, receive, ack), where an audit row per call would drown the log
+   * and the database. Console and admin actions are always audited.
+   */
+  audit?: false | {
     action: string;
     target?: (ctx: RouteContext<A, P, Q, B>) => string;
     /** Who to record when there is no principal (public writes such as sign-in). */
@@ -166,14 +171,14 @@ export function route<A extends Access, P = undefined, Q = undefined, B = undefi
     }
     // Anonymous writes are not audited unless the route names an actor (sign-in): otherwise
     // anyone could fill the log with 401s.
-    if (write && (ctx.principal || spec.audit?.actor)) {
+    if (write && spec.audit !== false && (ctx.principal || spec.audit?.actor)) {
       await audit(spec, ctx, method, auditParams, outcome, auditError, inputParsed);
     }
     observeHttpRequest(routePattern(new URL(request.url).pathname, rawParamsSeen), method, response.status, (performance.now() - started) / 1000);
     return response;
   };
   const { handler: _h, audit: auditSpec, ...definition } = spec;
-  return Object.assign(handler, { definition: { ...definition, auditAction: auditSpec?.action } as RouteDefinition });
+  return Object.assign(handler, { definition: { ...definition, auditAction: auditSpec ? auditSpec.action : undefined } as RouteDefinition });
 }
 
 /**
@@ -212,11 +217,12 @@ async function audit<A extends Access, P, Q, B>(
   inputParsed: boolean,
 ): Promise<void> {
   const principal = ctx.principal as Principal | null;
+  const how = spec.audit === false ? undefined : spec.audit;
   let target = new URL(ctx.request.url).pathname;
   let actor = principal ? actorName(principal) : 'anonymous';
   try {
-    if (spec.audit?.target && inputParsed) target = spec.audit.target(ctx);
-    if (!principal && spec.audit?.actor && inputParsed) actor = spec.audit.actor(ctx);
+    if (how?.target && inputParsed) target = how.target(ctx);
+    if (!principal && how?.actor && inputParsed) actor = how.actor(ctx);
   } catch {
     // A target or actor function that throws must not lose the audit row: keep the defaults.
   }
@@ -224,7 +230,7 @@ async function audit<A extends Access, P, Q, B>(
     await recordAudit(ctx.db, {
       actor,
       actorRole: principal?.role ?? null,
-      action: spec.audit?.action ?? `http.${method.toLowerCase()}`,
+      action: how?.action ?? `http.${method.toLowerCase()}`,
       target,
       params,
       outcome,
@@ -233,6 +239,6 @@ async function audit<A extends Access, P, Q, B>(
     });
   } catch (err) {
     // The action already happened (or failed); losing its audit row must at least be loud.
-    log.error('audit event not recorded', { action: spec.audit?.action, target, error: err instanceof Error ? err.message : String(err) });
+    log.error('audit event not recorded', { action: how?.action, target, error: err instanceof Error ? err.message : String(err) });
   }
 }

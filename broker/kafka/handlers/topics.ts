@@ -4,8 +4,9 @@ import type { TopicInfo } from '../../storage/types.js';
 import { ErrorCode } from './errors.js';
 import type { KafkaBrokerContext } from './types.js';
 
-/** Topics Kafka clients treat as the broker's own (Metadata is_internal). */
-export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
+/** Topics Kafka clients treat as the broker's own (Metadata is_internal); `__sluice_queues` is the
+ * queue layer's state journal (broker/queues/journal.ts). */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__sluice_queues']);
 
 /** Kafka's "no topic id" (Uuid.ZERO_UUID): what a request sends when it names a topic by name. */
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';

@@ -12,6 +12,15 @@ import * as logout from '../auth/logout/route.js';
 import * as password from '../auth/password/route.js';
 import * as session from '../auth/session/route.js';
 import * as broker from '../broker/route.js';
+import * as queueAck from '../queues/ack/route.js';
+import * as queueExtend from '../queues/extend/route.js';
+import * as queueNack from '../queues/nack/route.js';
+import * as queueMessages from '../queues/[topic]/messages/route.js';
+import * as queueRawMessage from '../queues/[topic]/messages/raw/route.js';
+import * as queueSettings from '../queues/[topic]/settings/route.js';
+import * as queueSubscriptions from '../queues/[topic]/subscriptions/route.js';
+import * as queueSubscription from '../queues/[topic]/subscriptions/[subscription]/route.js';
+import * as queueReceive from '../queues/[topic]/subscriptions/[subscription]/receive/route.js';
 import * as tokens from '../tokens/route.js';
 import * as token from '../tokens/[id]/route.js';
 import * as users from '../users/route.js';
@@ -25,6 +34,15 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/auth/password', module: password },
   { path: '/api/v1/auth/session', module: session },
   { path: '/api/v1/broker', module: broker },
+  { path: '/api/v1/queues/ack', module: queueAck },
+  { path: '/api/v1/queues/extend', module: queueExtend },
+  { path: '/api/v1/queues/nack', module: queueNack },
+  { path: '/api/v1/queues/[topic]/messages', module: queueMessages },
+  { path: '/api/v1/queues/[topic]/messages/raw', module: queueRawMessage },
+  { path: '/api/v1/queues/[topic]/settings', module: queueSettings },
+  { path: '/api/v1/queues/[topic]/subscriptions', module: queueSubscriptions },
+  { path: '/api/v1/queues/[topic]/subscriptions/[subscription]', module: queueSubscription },
+  { path: '/api/v1/queues/[topic]/subscriptions/[subscription]/receive', module: queueReceive },
   { path: '/api/v1/tokens', module: tokens },
   { path: '/api/v1/tokens/[id]', module: token },
   { path: '/api/v1/users', module: users },

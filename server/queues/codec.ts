@@ -1,0 +1,75 @@
+/**
+ * Messages between JSON (the HTTP API) and the queue engine's bytes. Keys and header values are
+ * text; values are text, base64 or any JSON value, as the caller says. Received values come back
+ * as text when they are valid UTF-8 (or when asked), else base64, with the encoding named, so a
+ * binary payload never arrives mangled.
+ */
+import { TextDecoder } from 'node:util';
+import type { PublishMessage, ReceivedMessage } from '../../broker/queues/index.js';
+import { HttpError } from '../api/errors.js';
+import type { PublishMessageBody } from './schemas.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function toPublishMessage(m: PublishMessageBody, index: number): PublishMessage {
+  let value: Buffer | string | null;
+  const encoding = m.encoding ?? 'utf8';
+  if (encoding === 'json') {
+    value = JSON.stringify(m.value === undefined ? null : m.value);
+  } else if (m.value === null || m.value === undefined) {
+    value = null;
+  } else if (encoding === 'base64') {
+    const text = m.value as string;
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
+      throw new HttpError(422, 'validation', `messages[${index}].value is not base64`, { issues: [{ path: `messages.${index}.value`, message: 'not base64', code: 'invalid_string' }] });
+    }
+    value = Buffer.from(text, 'base64');
+  } else {
+    value = m.value as string;
+  }
+  const out: PublishMessage = { value, key: m.key ?? null };
+  if (m.headers) out.headers = m.headers;
+  if (m.partition !== undefined) out.partition = m.partition;
+  if (m.delayMs !== undefined) out.delayMs = m.delayMs;
+  if (m.deliverAt !== undefined) out.deliverAt = m.deliverAt;
+  if (m.ttlMs !== undefined) out.ttlMs = m.ttlMs;
+  if (m.idempotencyKey !== undefined) out.idempotencyKey = m.idempotencyKey;
+  return out;
+}
+
+function asText(b: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+export function fromReceivedMessage(m: ReceivedMessage, encoding: 'auto' | 'utf8' | 'base64') {
+  let value: string | null = null;
+  let used: 'utf8' | 'base64' = 'utf8';
+  if (m.value) {
+    const text = encoding === 'base64' ? undefined : asText(m.value);
+    if (text === undefined || encoding === 'base64') {
+      value = m.value.toString('base64');
+      used = 'base64';
+    } else {
+      value = text;
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const h of m.headers) headers[h.key] = h.value ? (asText(h.value) ?? h.value.toString('base64')) : '';
+  return {
+    receipt: m.receipt,
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    attempt: m.attempt,
+    leaseExpiresAt: m.leaseExpiresAt,
+    key: m.key ? (asText(m.key) ?? m.key.toString('base64')) : null,
+    value,
+    encoding: used,
+    headers,
+  };
+}

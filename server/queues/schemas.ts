@@ -1,0 +1,105 @@
+/**
+ * The queue HTTP API's request and response shapes (zod), shared by the route handlers, the
+ * OpenAPI document and the TypeScript client (broker/client/). The engine validates ranges again
+ * (broker/queues); these schemas give HTTP callers precise 422s with field paths first.
+ */
+import { z } from 'zod';
+
+/**
+ * How a key, value or header travels in JSON: `utf8` text (the default), `base64` bytes, or
+ * `json` (any JSON value, stored as its UTF-8 JSON text).
+ */
+export const encodingSchema = z.enum(['utf8', 'base64', 'json']);
+export type Encoding = z.infer<typeof encodingSchema>;
+
+const name = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be 1-200 characters of A-Z a-z 0-9 . _ -');
+export const topicParams = z.object({ topic: name });
+export const subscriptionParams = z.object({ topic: name, subscription: name });
+
+export const publishMessageSchema = z
+  .object({
+    key: z.string().nullable().optional(),
+    /** With encoding `json`, any JSON value; otherwise a string (or null for a tombstone). */
+    value: z.unknown(),
+    encoding: encodingSchema.default('utf8'),
+    headers: z.record(z.string().min(1).max(200), z.string()).optional(),
+    partition: z.number().int().min(0).optional(),
+    delayMs: z.number().int().min(0).optional(),
+    deliverAt: z.number().int().min(0).optional(),
+    ttlMs: z.number().int().min(1).optional(),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+  })
+  .refine((m) => m.encoding === 'json' || m.value === null || typeof m.value === 'string', {
+    message: 'value must be a string (or null) unless encoding is json',
+    path: ['value'],
+  })
+  .refine((m) => m.delayMs === undefined || m.deliverAt === undefined, { message: 'give delayMs or deliverAt, not both', path: ['deliverAt'] });
+export type PublishMessageBody = z.input<typeof publishMessageSchema>;
+
+export const publishBodySchema = z.object({ messages: z.array(publishMessageSchema).min(1).max(10_000) });
+export const publishResponseSchema = z.object({ results: z.array(z.object({ partition: z.number(), offset: z.number() })) });
+
+export const receiveBodySchema = z.object({
+  max: z.number().int().min(1).max(1000).default(1),
+  leaseMs: z.number().int().min(10).max(12 * 3600_000).optional(),
+  waitMs: z.number().int().min(0).max(60_000).default(0),
+  /** How values are returned: utf8 text when valid UTF-8, else base64 (`auto`, the default). */
+  encoding: z.enum(['auto', 'utf8', 'base64']).default('auto'),
+});
+
+export const receivedMessageSchema = z.object({
+  receipt: z.string(),
+  topic: z.string(),
+  partition: z.number(),
+  offset: z.number(),
+  timestamp: z.number(),
+  attempt: z.number(),
+  leaseExpiresAt: z.number(),
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  encoding: z.enum(['utf8', 'base64']),
+  headers: z.record(z.string(), z.string()),
+});
+export const receiveResponseSchema = z.object({ messages: z.array(receivedMessageSchema) });
+
+export const ackBodySchema = z.object({ receipts: z.array(z.string().min(1)).min(1).max(1000) });
+export const nackBodySchema = z.object({ receipt: z.string().min(1), reason: z.string().max(4096).optional() });
+export const nackResponseSchema = z.object({ deadLettered: z.boolean(), redeliverAt: z.number().optional() });
+export const extendBodySchema = z.object({ receipt: z.string().min(1), ms: z.number().int().min(10).max(12 * 3600_000) });
+
+const backoffSchema = z
+  .object({
+    baseMs: z.number().int().min(0),
+    factor: z.number().min(1).max(100),
+    capMs: z.number().int().min(0),
+    jitter: z.number().min(0).max(1),
+  })
+  .partial()
+  .strict();
+
+export const subscriptionConfigSchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(1000),
+    defaultLeaseMs: z.number().int().min(10).max(12 * 3600_000),
+    backoff: backoffSchema,
+    deadLetterTopic: name,
+    ordering: z.enum(['none', 'key']),
+  })
+  .partial()
+  .strict();
+
+export const createSubscriptionBodySchema = z.object({
+  name,
+  startAt: z.enum(['earliest', 'latest']).default('latest'),
+  config: subscriptionConfigSchema.optional(),
+});
+
+export const topicSettingsBodySchema = z
+  .object({
+    /** Default time to live of the topic's messages; null removes it. */
+    defaultTtlMs: z.number().int().min(1).nullable(),
+    /** Most unsettled messages any subscription may hold; null removes the limit. */
+    maxBacklog: z.number().int().min(1).nullable(),
+  })
+  .partial()
+  .strict();
