@@ -26,6 +26,7 @@ export type SluiceErrorCode =
   | 'INVALID_RECEIPT' // not a receipt this broker issued (malformed, foreign topic/subscription)
   | 'STALE_RECEIPT' // the lease behind the receipt expired or the message was leased again
   | 'MESSAGE_SETTLED' // the message was already acked, dead-lettered or archived
+  | 'BACKLOG_FULL' // publish refused: a subscription of the topic is at the topic's backlog limit
   | 'QUEUE_STATE_FAILED' // the durable queue state journal failed; the queue layer stopped
   // accounts (server/auth)
   | 'AUTH_FAILED' // unknown user, wrong password or disabled account: deliberately one code
