@@ -27,6 +27,9 @@ export interface JoinGroupRequest {
   clientHost: string;
   /** JoinGroup v4+: an unknown member first gets MEMBER_ID_REQUIRED with its id (KIP-394). */
   requireKnownMemberId?: boolean;
+  /** JoinGroup v9+: the client understands skipAssignment, so a static leader rejoining a Stable
+   * group may be told it leads (and must not assign). Below v9 it is not told (KIP-814). */
+  supportsSkipAssignment?: boolean;
 }
 
 export interface JoinGroupMember {

@@ -33,14 +33,14 @@ interface WantedTopic {
 const EMPTY = Buffer.alloc(0);
 /**
  * v12+ tagged fields (diverging epoch, current leader, snapshot id) are for replicas and KRaft:
- * left undefined, so the codec writes no tag at all, as Kafka does for default values. A struct
- * always differs from its default to the codec, and @platformatic/kafka 1.35 cannot skip tagged
- * fields (it reads the tag count as a byte length), so writing them breaks it.
+ * a single node always answers their defaults, which the codec leaves out, as Kafka does
+ * (@platformatic/kafka 1.35 cannot skip tagged fields, so writing them would break it).
  */
-const NO_TAGGED_FIELDS = { divergingEpoch: undefined, currentLeader: undefined, snapshotId: undefined } as unknown as Pick<
-  PartitionResponse,
-  'divergingEpoch' | 'currentLeader' | 'snapshotId'
->;
+const REPLICA_FIELDS: Pick<PartitionResponse, 'divergingEpoch' | 'currentLeader' | 'snapshotId'> = {
+  divergingEpoch: { epoch: -1, endOffset: -1n },
+  currentLeader: { leaderId: -1, leaderEpoch: -1 },
+  snapshotId: { endOffset: -1n, epoch: -1 },
+};
 /** Upper bound on one wait, whatever the client asks (Kafka has no bound; 30 s keeps sockets sane). */
 export const MAX_FETCH_WAIT_MS = 30_000;
 
@@ -204,7 +204,7 @@ function ok(base: Pick<PartitionResponse, 'partitionIndex' | 'highWatermark' | '
   return {
     ...base,
     errorCode: 0,
-    ...NO_TAGGED_FIELDS,
+    ...REPLICA_FIELDS,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records,
@@ -218,7 +218,7 @@ function failed(partitionIndex: number, errorCode: number): PartitionResponse {
     highWatermark: -1n,
     lastStableOffset: -1n,
     logStartOffset: -1n,
-    ...NO_TAGGED_FIELDS,
+    ...REPLICA_FIELDS,
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: EMPTY,

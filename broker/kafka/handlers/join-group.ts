@@ -2,7 +2,8 @@
  * JoinGroup (key 11), v0-9, onto GroupCoordinator.joinGroup. v0 has no rebalance timeout (the
  * coordinator uses the session timeout); v4+ members without an id first get MEMBER_ID_REQUIRED
  * (KIP-394); v7+ answers the protocol type; v8+ join reasons are logged (KIP-800); v9 answers
- * skipAssignment. The response is held until the rebalance's join phase completes.
+ * skipAssignment (below v9 a returning static leader is not told it leads: groups/join.ts).
+ * The response is held until the rebalance's join phase completes.
  */
 import { joinGroup } from '../protocol/apis/join-group.js';
 import { defineHandler } from './types.js';
@@ -20,6 +21,7 @@ export const joinGroupHandler = defineHandler(joinGroup, async (request, ctx) =>
     clientId: ctx.clientId ?? '',
     clientHost: `/${ctx.connection.remoteAddress}`,
     requireKnownMemberId: ctx.apiVersion >= 4,
+    supportsSkipAssignment: ctx.apiVersion >= 9,
   });
   return {
     throttleTimeMs: 0,

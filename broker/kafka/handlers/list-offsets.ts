@@ -2,7 +2,8 @@
  * ListOffsets (key 2), v0-7. Timestamps (kafka-protocol.md §6.8): -2 earliest (log start), -1
  * latest (the high watermark; also for read_committed, as there are no transactions, LSO = HW),
  * v7+ -3 the record with the largest timestamp (max-timestamp.ts),
- * otherwise the earliest offset whose batch has maxTimestamp >= the timestamp, or offset -1 /
+ * otherwise the first record whose own timestamp is >= the timestamp, answered with that record's
+ * offset and timestamp (the store decodes the batch it locates by maxTimestamp), or offset -1 /
  * timestamp -1 when there is none. v0 answers `old_style_offsets` with exactly one offset.
  */
 import { listOffsets } from '../protocol/apis/index.js';
@@ -48,14 +49,9 @@ async function lookup(ctx: RequestContext, topic: string, partition: number, tim
       foundTimestamp = hit ? BigInt(hit.timestamp) : -1n;
     } else if (timestamp < 0n) return failed(partition, ErrorCode.UNSUPPORTED_VERSION); // -3 before v7; -4, -5 are v8+
     else {
-      const hit = await store.offsetForTimestamp(topic, partition, Number(timestamp));
-      if (hit === undefined) offset = -1;
-      else {
-        // The log is located by batch maxTimestamp; Kafka answers the matching record's own
-        // timestamp, which needs decoding the batch. The requested time is a lower bound of it.
-        offset = hit;
-        foundTimestamp = timestamp;
-      }
+      const hit = await store.recordForTimestamp(topic, partition, Number(timestamp));
+      offset = hit ? hit.offset : -1;
+      foundTimestamp = hit ? BigInt(hit.timestamp) : -1n;
     }
   } catch (err) {
     return failed(partition, kafkaErrorCodeFor(err));

@@ -9,6 +9,8 @@
  * producer state synchronously, in arrival order, before the append (see producers/): a resend of
  * one of the last 5 batches is answered with its original base offset and not appended; a gap
  * gets OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH.
+ *
+ * v8+ responses carry the reason for a refused partition in `errorMessage` (see `failed`).
  */
 import { produce } from '../protocol/apis/index.js';
 import { type ResponseOf } from '../protocol/index.js';
@@ -38,9 +40,11 @@ export const produceHandler = defineHandler(produce, async (request, ctx) => {
       const found = validAcks ? await findOrCreateTopic(ctx.broker, topicData.name, true) : undefined;
       const partitionResponses = await Promise.all(
         topicData.partitionData.map((p): Promise<PartitionResponse> | PartitionResponse => {
-          if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
-          if (!found!.topic) return failed(p.index, found!.errorCode);
-          if (p.index < 0 || p.index >= found!.topic.partitions) return failed(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, not ${acks}`);
+          if (!found!.topic) return failed(p.index, found!.errorCode, topicErrorMessage(topicData.name, found!.errorCode));
+          if (p.index < 0 || p.index >= found!.topic.partitions) {
+            return failed(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topicData.name} has no partition ${p.index} (it has ${found!.topic.partitions})`);
+          }
           return appendOne(ctx, found!.topic, p.index, p.records);
         }),
       );
@@ -53,11 +57,13 @@ export const produceHandler = defineHandler(produce, async (request, ctx) => {
 
 async function appendOne(ctx: RequestContext, info: TopicInfo, partition: number, records: Buffer | null): Promise<PartitionResponse> {
   const topic = info.name;
-  if (!records || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD);
-  if (records.length > MAGIC_AT && records[MAGIC_AT] !== 2) return failed(partition, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
+  if (!records || records.length === 0) return failed(partition, ErrorCode.INVALID_RECORD, 'no record batch for this partition');
+  if (records.length > MAGIC_AT && records[MAGIC_AT] !== 2) {
+    return failed(partition, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format magic ${records[MAGIC_AT]}: only record batch v2 (magic 2) is accepted`);
+  }
   // zstd needs Produce v7+ (KIP-110), as Kafka enforces.
   if (records.length >= ATTRIBUTES_AT + 2 && (records.readInt16BE(ATTRIBUTES_AT) & 0x07) === ZSTD && ctx.apiVersion < 7) {
-    return failed(partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    return failed(partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `zstd compression needs Produce v7 or later (this request is v${ctx.apiVersion})`);
   }
   const { store, logger } = ctx.broker;
   let reservation: Reservation | undefined;
@@ -84,15 +90,12 @@ async function appendOne(ctx: RequestContext, info: TopicInfo, partition: number
   } catch (err) {
     const errorCode = kafkaErrorCodeFor(err);
     reservation?.release(errorCode);
-    const level = errorCode === ErrorCode.UNKNOWN_SERVER_ERROR || errorCode === ErrorCode.KAFKA_STORAGE_ERROR ? 'error' : 'warn';
-    logger[level]('produce rejected', {
-      topic,
-      partition,
-      errorCode,
-      error: err instanceof Error ? err.message : String(err),
-      clientId: ctx.clientId,
-    });
-    return failed(partition, errorCode);
+    const internal = errorCode === ErrorCode.UNKNOWN_SERVER_ERROR || errorCode === ErrorCode.KAFKA_STORAGE_ERROR;
+    const message = err instanceof Error ? err.message : String(err);
+    logger[internal ? 'error' : 'warn']('produce rejected', { topic, partition, errorCode, error: message, clientId: ctx.clientId });
+    // The store's reasons for refusing a batch (framing, CRC, size) help the producer's author;
+    // internal failures stay in the broker log.
+    return failed(partition, errorCode, internal ? 'the broker could not store the batch; see its log' : message);
   }
 }
 
@@ -106,9 +109,9 @@ async function checkIdempotent(
   records: Buffer,
 ): Promise<{ response: PartitionResponse } | { reservation: Reservation }> {
   const { logger, producers } = ctx.broker;
-  const reject = (errorCode: number, reason: string, extra: Record<string, unknown> = {}) => {
+  const reject = (errorCode: number, reason: string, extra: Record<string, unknown> = {}, toClient = reason) => {
     logger.warn('idempotent produce rejected', { topic: info.name, partition, errorCode, reason, clientId: ctx.clientId, ...extra });
-    return { response: failed(partition, errorCode) };
+    return { response: failed(partition, errorCode, toClient) };
   };
   let header;
   try {
@@ -120,7 +123,7 @@ async function checkIdempotent(
   try {
     state = producers.peek(info.id, partition) ?? (await producers.partition(info.name, info.id, partition));
   } catch (err) {
-    return reject(kafkaErrorCodeFor(err), `rebuilding producer state failed: ${err instanceof Error ? err.message : String(err)}`);
+    return reject(kafkaErrorCodeFor(err), `rebuilding producer state failed: ${err instanceof Error ? err.message : String(err)}`, {}, 'the partition\'s producer state could not be read; see the broker log');
   }
   const batch = { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, lastOffsetDelta: header.lastOffsetDelta };
   const result = state.check(batch);
@@ -131,10 +134,11 @@ async function checkIdempotent(
       return { response: duplicate(ctx, info.name, partition, result.baseOffset) };
     case 'pending': {
       const outcome = await result.outcome;
-      return { response: 'baseOffset' in outcome ? duplicate(ctx, info.name, partition, outcome.baseOffset) : failed(partition, outcome.errorCode) };
+      if ('baseOffset' in outcome) return { response: duplicate(ctx, info.name, partition, outcome.baseOffset) };
+      return { response: failed(partition, outcome.errorCode, 'the earlier send of this batch failed; it was not stored') };
     }
     case 'error':
-      return reject(result.errorCode, 'sequence check', batch);
+      return reject(result.errorCode, sequenceErrorMessage(result.errorCode, batch), batch);
   }
 }
 
@@ -158,6 +162,24 @@ function duplicate(ctx: RequestContext, topic: string, partition: number, baseOf
   };
 }
 
-function failed(index: number, errorCode: number): PartitionResponse {
-  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null };
+/**
+ * A refused partition. Every check here concerns the whole batch (the store validates framing,
+ * CRC and size, and has no per-record rule such as compaction keys or timestamp bounds), so
+ * `recordErrors` stays empty and v8+ clients get the reason in `errorMessage`.
+ */
+function failed(index: number, errorCode: number, errorMessage: string): PartitionResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+function topicErrorMessage(topic: string, errorCode: number): string {
+  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) return `topic ${topic} does not exist and auto-creation is off`;
+  if (errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION) return `${JSON.stringify(topic)} is not a valid topic name`;
+  return `topic ${topic} could not be created`;
+}
+
+function sequenceErrorMessage(errorCode: number, batch: { producerId: number; producerEpoch: number; baseSequence: number }): string {
+  const who = `producer ${batch.producerId} epoch ${batch.producerEpoch}`;
+  if (errorCode === ErrorCode.INVALID_PRODUCER_EPOCH) return `${who} is older than the partition's current epoch (fenced)`;
+  if (errorCode === ErrorCode.UNKNOWN_PRODUCER_ID) return `${who} is unknown to this partition and sequence ${batch.baseSequence} is not 0`;
+  return `${who}: sequence ${batch.baseSequence} does not follow the last one written (out of order)`;
 }

@@ -24,7 +24,7 @@
  * - encode: fields absent in the version are ignored; a missing (undefined) value is written as
  *   the default; null in a version where the field is not nullable is an encode error.
  * - tagged fields: known tags are written only when the value differs from the default (as Kafka
- *   does); unknown tags are skipped on decode.
+ *   does; structs and arrays compare member by member); unknown tags are skipped on decode.
  * - all errors are SluiceError('PROTOCOL_ERROR') with the field path.
  */
 import { Reader, addErrorPath, protocolError } from './reader.js';
@@ -185,11 +185,24 @@ function structDefault(fields: readonly Field[]): Message {
   return o;
 }
 
-function isDefaultValue(v: unknown, d: unknown): boolean {
+/**
+ * Whether a value equals a field's default, the test Kafka applies before writing a tagged field
+ * (its generated code compares with `equals`). Structs compare field by field, a missing
+ * (undefined) member counting as its default, since that is what would be written; arrays
+ * compare item by item (their defaults are empty); buffers by content.
+ */
+export function isDefaultValue(v: unknown, d: unknown, type: FieldType): boolean {
   if (v === d) return true;
-  if (Array.isArray(v)) return Array.isArray(d) && v.length === 0 && d.length === 0;
-  if (Buffer.isBuffer(v)) return Buffer.isBuffer(d) && v.equals(d);
-  return false;
+  if (v === null || d === null || v === undefined || d === undefined) return false;
+  if (typeof type === 'string') return Buffer.isBuffer(v) && Buffer.isBuffer(d) && v.equals(d);
+  if (type.kind === 'array') {
+    if (!Array.isArray(v) || !Array.isArray(d) || v.length !== d.length) return false;
+    return v.every((item, i) => isDefaultValue(item, d[i], type.items));
+  }
+  if (typeof v !== 'object' || typeof d !== 'object' || Buffer.isBuffer(v) || Array.isArray(v)) return false;
+  const value = v as Message;
+  const dflt = d as Message;
+  return type.fields.every((f) => value[f.name] === undefined || isDefaultValue(value[f.name], dflt[f.name] ?? fieldDefault(f), f.type));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,7 +398,7 @@ export function compileStruct(
         const present: TaggedField[] = [];
         for (const t of tagged) {
           const v = m[t.name];
-          if (v !== undefined && !isDefaultValue(v, fieldDefault(t.default))) present.push(t);
+          if (v !== undefined && !isDefaultValue(v, fieldDefault(t.default), t.default.type)) present.push(t);
         }
         w.uvarint(present.length);
         for (const t of present) {

@@ -1,26 +1,27 @@
 /**
- * One client connection of the Kafka listener: framing, dispatch, in-order responses and
- * flow control. No protocol semantics live here.
+ * One client connection of the Kafka listener: the read path, dispatch, flow control and the
+ * socket's lifecycle. No protocol semantics live here. Helpers own the other concerns:
+ * frame-reader.ts cuts size-prefixed frames, response-queue.ts keeps responses in request order
+ * and writes them, sasl-mode.ts holds the framing and size limit SASL handlers steer.
  *
  * Flow of a request: socket 'data' → FrameReader → header prefix → handler (runs concurrently with
- * the connection's other requests) → its slot in `queue` is marked done → `flush` writes every
- * done slot at the head of the queue, so responses leave in request order even when handlers
- * finish out of order (pipelining). A `null` response just frees its slot.
+ * the connection's other requests) → its response slot is filled → `flush` writes every filled
+ * slot at the head of the queue, so responses leave in request order even when handlers finish
+ * out of order (pipelining). A `null` response just frees its slot.
  *
  * Reading stops (`socket.pause()`) while the socket's write buffer is over its high-water mark
  * (until 'drain') or `maxInFlight` requests are unanswered; buffered complete frames are not
- * dispatched meanwhile. Writes made in one tick are corked and go out in one writev.
- *
- * Handlers steer the transport through `ConnectionControl` (SASL): switch to raw token framing
- * (frames without a request header, after SaslHandshake v0), close once a response is written
- * (failed authentication), and lift the smaller pre-authentication request size limit.
+ * dispatched meanwhile.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../logger.js';
 import { kafkaRequestFailed, kafkaRequestReceived } from '../../metrics/kafka.js';
-import { FrameReader, MIN_FRAME_BYTES } from './frame-reader.js';
-import { parseRequestHeaderPrefix } from './request-header.js';
-import type { ConnectionControl, ConnectionInfo, Framing, RawTokenHandler, RequestHandler, RequestHeaderPrefix } from './types.js';
+import { FrameReader } from './frame-reader.js';
+import { callHandler, type HandlerAnswer } from './handler-call.js';
+import { parseRequestHeaderPrefix, requestLogFields } from './request-header.js';
+import { MAX_RESPONSE_BYTES, ResponseQueue, ResponseWriter, type ResponseSlot } from './response-queue.js';
+import { SaslMode } from './sasl-mode.js';
+import type { ConnectionControl, ConnectionInfo, RawTokenHandler, RequestHandler, RequestHeaderPrefix } from './types.js';
 
 export interface ConnectionOptions {
   id: number;
@@ -37,18 +38,8 @@ export interface ConnectionOptions {
   onClose: (connection: KafkaConnection) => void;
 }
 
-interface Slot {
-  done: boolean;
-  response: Buffer | null;
-  /** Set through ConnectionControl.closeAfterResponse. */
-  closeReason: string | null;
-}
-
 /** Log fields of a request: its header, or just the framing for a raw SASL token. */
 type RequestFields = Record<string, unknown>;
-
-/** Largest response the int32 size prefix can describe. */
-const MAX_RESPONSE_BYTES = 0x7fffffff;
 
 export class KafkaConnection {
   readonly info: ConnectionInfo;
@@ -57,26 +48,24 @@ export class KafkaConnection {
 
   private readonly socket: Socket;
   private readonly reader: FrameReader;
-  private readonly queue: Slot[] = [];
+  private readonly queue = new ResponseQueue();
+  private readonly writer: ResponseWriter;
+  private readonly mode: SaslMode;
   /** Handlers called whose result has not arrived yet. */
   private running = 0;
   private writeBlocked = false;
-  private corked = false;
   private pumping = false;
   private peerEnded = false;
   private shuttingDown = false;
   private ended = false;
   private isClosed = false;
-  private framing: Framing = 'kafka';
-  /** Request size limit now: lower until the peer has authenticated (when SASL is on). */
-  private requestLimit: number;
   private resolveClosed!: () => void;
 
   constructor(private readonly opts: ConnectionOptions) {
     const { socket } = opts;
     this.socket = socket;
     this.reader = new FrameReader(opts.maxRequestBytes);
-    this.requestLimit = Math.min(opts.unauthenticatedMaxRequestBytes ?? opts.maxRequestBytes, opts.maxRequestBytes);
+    this.mode = new SaslMode(opts.maxRequestBytes, opts.unauthenticatedMaxRequestBytes);
     const now = Date.now();
     this.info = {
       id: opts.id,
@@ -92,6 +81,7 @@ export class KafkaConnection {
       clientId: null,
       lastActivityAt: now,
     };
+    this.writer = new ResponseWriter(socket, this.info);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
 
     socket.setNoDelay(true);
@@ -129,7 +119,7 @@ export class KafkaConnection {
   destroy(): void {
     if (this.gone) return;
     this.reader.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     this.socket.destroy();
   }
 
@@ -172,7 +162,7 @@ export class KafkaConnection {
   private onClosed(): void {
     this.isClosed = true;
     this.reader.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     this.info.inFlight = 0;
     this.resolveClosed();
     this.opts.onClose(this);
@@ -190,12 +180,11 @@ export class KafkaConnection {
     if (this.pumping || this.gone) return;
     this.pumping = true;
     try {
-      while (!this.gone && !this.shuttingDown && !this.writeBlocked && this.queue.length < this.opts.maxInFlight) {
-        // Raw SASL tokens have no request header, so no minimum beyond the size prefix.
-        const next = this.reader.next(this.framing === 'sasl-raw' ? 0 : MIN_FRAME_BYTES, this.requestLimit);
+      while (!this.gone && !this.shuttingDown && !this.writeBlocked && this.queue.size < this.opts.maxInFlight) {
+        const next = this.reader.next(this.mode.minFrameBytes, this.mode.requestLimit);
         if (next.kind === 'incomplete') break;
         if (next.kind === 'invalid') {
-          this.fail(`invalid request size ${next.size} (${next.reason})`, { size: next.size, reason: next.reason, maxRequestBytes: this.requestLimit });
+          this.fail(`invalid request size ${next.size} (${next.reason})`, { size: next.size, reason: next.reason, maxRequestBytes: this.mode.requestLimit });
           return;
         }
         this.dispatch(next.frame);
@@ -210,7 +199,7 @@ export class KafkaConnection {
 
   private dispatch(frame: Buffer): void {
     this.info.requests += 1;
-    if (this.framing === 'sasl-raw') {
+    if (this.mode.rawTokens) {
       const handler = this.opts.rawTokenHandler;
       if (!handler) {
         this.fail('raw SASL token framing without a token handler', { frameBytes: frame.length });
@@ -228,55 +217,26 @@ export class KafkaConnection {
     }
     this.info.clientId = header.clientId;
     kafkaRequestReceived(header.apiKey);
-    this.run(headerFields(header), (control) => this.opts.handler({ header, frame, connection: this.info, control }));
+    this.run(requestLogFields(header), (control) => this.opts.handler({ header, frame, connection: this.info, control }));
   }
 
   /** Takes a response slot, runs the handler (concurrently with others) and completes the slot. */
-  private run(fields: RequestFields, invoke: (control: ConnectionControl) => Promise<Buffer | null> | Buffer | null): void {
-    const slot: Slot = { done: false, response: null, closeReason: null };
-    this.queue.push(slot);
-    this.info.inFlight = this.queue.length;
+  private run(fields: RequestFields, invoke: (control: ConnectionControl) => HandlerAnswer): void {
+    const slot = this.queue.reserve();
+    this.info.inFlight = this.queue.size;
     this.running += 1;
-    const control: ConnectionControl = {
-      setFraming: (framing) => this.setFraming(framing),
-      closeAfterResponse: (reason) => {
-        slot.closeReason = reason;
+    const control = this.mode.controlFor(slot);
+    callHandler(
+      () => invoke(control),
+      (response) => {
+        this.running -= 1;
+        this.complete(slot, response, fields);
       },
-      authenticated: () => this.authenticated(),
-    };
-    let result: Promise<Buffer | null> | Buffer | null;
-    try {
-      result = invoke(control);
-    } catch (err) {
-      this.running -= 1;
-      this.handlerFailed(err, fields);
-      return;
-    }
-    if (isThenable(result)) {
-      result.then(
-        (response) => {
-          this.running -= 1;
-          this.complete(slot, response, fields);
-        },
-        (err: unknown) => {
-          this.running -= 1;
-          this.handlerFailed(err, fields);
-        },
-      );
-    } else {
-      this.running -= 1;
-      this.complete(slot, result, fields);
-    }
-  }
-
-  /** unauthenticated → authenticated: requests up to maxRequestBytes are accepted from now on. */
-  private authenticated(): void {
-    this.requestLimit = this.opts.maxRequestBytes;
-  }
-
-  /** kafka ⇄ sasl-raw: the frames read from now on are requests, or bare SASL tokens. */
-  private setFraming(framing: Framing): void {
-    this.framing = framing;
+      (err) => {
+        this.running -= 1;
+        this.handlerFailed(err, fields);
+      },
+    );
   }
 
   private handlerFailed(err: unknown, fields: RequestFields): void {
@@ -284,7 +244,7 @@ export class KafkaConnection {
     this.fail('request handler failed', { error: errorMessage(err), ...fields });
   }
 
-  private complete(slot: Slot, response: unknown, fields: RequestFields): void {
+  private complete(slot: ResponseSlot, response: unknown, fields: RequestFields): void {
     if (this.gone) return;
     if (response !== null && !Buffer.isBuffer(response)) {
       this.fail('request handler returned neither a Buffer nor null', fields);
@@ -294,24 +254,19 @@ export class KafkaConnection {
       this.fail('response too large for a size prefix', { responseBytes: response.length, ...fields });
       return;
     }
-    slot.done = true;
-    slot.response = response;
+    this.queue.fill(slot, response);
     this.flush();
     this.pump();
   }
 
   /** Writes every finished response at the head of the queue, in request order. */
   private flush(): void {
-    const queue = this.queue;
-    while (queue.length > 0 && queue[0]!.done) {
-      const { response, closeReason } = queue.shift()!;
-      if (response) this.write(response);
-      if (closeReason !== null) {
-        this.closeAfterWrite(closeReason);
-        return;
-      }
+    const closeReason = this.queue.takeReady((response) => this.write(response));
+    if (closeReason !== null) {
+      this.closeAfterWrite(closeReason);
+      return;
     }
-    this.info.inFlight = queue.length;
+    this.info.inFlight = this.queue.size;
   }
 
   /** Ends the socket once what was written is flushed, dropping every later request. */
@@ -320,35 +275,19 @@ export class KafkaConnection {
     this.shuttingDown = true;
     this.ended = true;
     this.reader.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     this.info.inFlight = 0;
     this.socket.end(() => this.socket.destroy());
   }
 
   private write(response: Buffer): void {
     if (this.ended || this.socket.destroyed) return;
-    if (!this.corked) {
-      // Everything written during this tick goes out as one writev.
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        if (!this.socket.destroyed) this.socket.uncork();
-      });
-    }
-    const prefix = Buffer.allocUnsafe(4);
-    prefix.writeInt32BE(response.length, 0);
-    this.socket.write(prefix);
-    const ok = this.socket.write(response);
-    this.info.responses += 1;
-    this.info.bytesOut += 4 + response.length;
-    this.info.lastActivityAt = Date.now();
-    if (!ok) this.writeBlocked = true;
+    if (!this.writer.write(response)) this.writeBlocked = true;
   }
 
   private updateFlow(): void {
     // While shutting down, keep reading (and discarding) so the peer's FIN is noticed.
-    const wantRead = this.shuttingDown || (!this.peerEnded && !this.writeBlocked && this.queue.length < this.opts.maxInFlight);
+    const wantRead = this.shuttingDown || (!this.peerEnded && !this.writeBlocked && this.queue.size < this.opts.maxInFlight);
     const paused = this.socket.isPaused();
     if (wantRead && paused) this.socket.resume();
     else if (!wantRead && !paused) this.socket.pause();
@@ -356,7 +295,7 @@ export class KafkaConnection {
 
   /** Ends the socket once nothing is left to answer (after shutdown() or the peer's FIN). */
   private maybeFinish(): void {
-    if (this.ended || this.queue.length > 0) return;
+    if (this.ended || this.queue.size > 0) return;
     // With the peer ended, an empty queue and no write block, the pump stopped because no complete frame is left.
     if (this.shuttingDown || (this.peerEnded && !this.writeBlocked)) {
       this.ended = true;
@@ -366,14 +305,6 @@ export class KafkaConnection {
   }
 }
 
-function isThenable(value: unknown): value is Promise<Buffer | null> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function headerFields(header: RequestHeaderPrefix): Record<string, unknown> {
-  return { apiKey: header.apiKey, apiVersion: header.apiVersion, correlationId: header.correlationId, clientId: header.clientId };
 }

@@ -25,3 +25,8 @@ export function parseRequestHeaderPrefix(frame: Buffer): RequestHeaderPrefix {
   if (10 + len > frame.length) throw malformed(`client id length ${len} exceeds frame of ${frame.length} bytes`);
   return { apiKey, apiVersion, correlationId, clientId: frame.toString('utf8', 10, 10 + len), headerBytes: 10 + len };
 }
+
+/** What a log line says about a request. */
+export function requestLogFields(header: RequestHeaderPrefix): Record<string, unknown> {
+  return { apiKey: header.apiKey, apiVersion: header.apiVersion, correlationId: header.correlationId, clientId: header.clientId };
+}

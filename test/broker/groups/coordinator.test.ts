@@ -230,8 +230,9 @@ describe('GroupCoordinator join/sync', () => {
     expect(c.groupState('g')).toBe('Stable');
 
     // The static member restarts: empty member id, same instance id and metadata.
-    const restarted = await c.joinGroup(joinReq({ clientId: 's', groupInstanceId: 'inst-1' }));
+    const restarted = await c.joinGroup(joinReq({ clientId: 's', groupInstanceId: 'inst-1', supportsSkipAssignment: true }));
     expect(restarted).toMatchObject({ errorCode: 0, generationId: 2, leader: restarted.memberId, skipAssignment: true });
+    expect(restarted.members.map((m) => m.memberId)).toEqual([restarted.memberId, rd.memberId]);
     expect(restarted.memberId).not.toBe(s.memberId);
     expect(c.groupState('g')).toBe('Stable');
     const sync = await c.syncGroup({ groupId: 'g', generationId: 2, memberId: restarted.memberId, groupInstanceId: 'inst-1', assignments: [] });
@@ -250,6 +251,18 @@ describe('GroupCoordinator join/sync', () => {
     // Leaving by instance id alone removes the current incarnation and rebalances.
     expect(c.leaveGroup({ groupId: 'g', members: [{ memberId: '', groupInstanceId: 'inst-1' }] }).members[0]!.errorCode).toBe(0);
     expect(c.groupState('g')).toBe('PreparingRebalance');
+  });
+
+  it('static leader restart without skipAssignment support (JoinGroup < v9) is not told it leads', async () => {
+    const { coordinator: c } = await fixture();
+    const s = await c.joinGroup(joinReq({ groupInstanceId: 'inst-1' }));
+    await c.syncGroup({ groupId: 'g', generationId: 1, memberId: s.memberId, groupInstanceId: 'inst-1', assignments: [{ memberId: s.memberId, assignment: A }] });
+    const restarted = await c.joinGroup(joinReq({ groupInstanceId: 'inst-1' }));
+    expect(restarted).toMatchObject({ errorCode: 0, generationId: 1, leader: s.memberId, skipAssignment: false, members: [] });
+    expect(restarted.memberId).not.toBe(s.memberId);
+    expect(c.groupState('g')).toBe('Stable');
+    const sync = await c.syncGroup({ groupId: 'g', generationId: 1, memberId: restarted.memberId, groupInstanceId: 'inst-1', assignments: [{ memberId: restarted.memberId, assignment: B }] });
+    expect(sync).toMatchObject({ errorCode: 0, assignment: A }); // a Stable group keeps its assignment
   });
 
   it('static member restart with changed metadata rebalances; the parked old join is fenced', async () => {

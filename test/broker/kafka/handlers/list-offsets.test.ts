@@ -42,6 +42,24 @@ describe('ListOffsets handler', () => {
     expect(miss.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: -1n, timestamp: -1n });
   });
 
+  it('v1+ by timestamp answers the found record\'s own offset and timestamp, not the requested time', async () => {
+    const between = await c.call(listOffsets, 1, query(0, BigInt(T0 + 1500)));
+    expect(between.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 4n, timestamp: BigInt(T0 + 2000) });
+    // Inside a batch: the second record of the third batch.
+    const inside = await c.call(listOffsets, 4, query(0, BigInt(T0 + 2001)));
+    expect(inside.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 5n, timestamp: BigInt(T0 + 2001) });
+    // Before the log start (records 0-1 were deleted): the first readable record.
+    const early = await c.call(listOffsets, 7, query(0, BigInt(T0 - 5000)));
+    expect(early.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 2n, timestamp: BigInt(T0 + 1000) });
+  });
+
+  it('by timestamp, out-of-order timestamps in a compressed batch: the first record at or after the time', async () => {
+    await broker.store.createTopic('ooo', 1);
+    await broker.store.append('ooo', 0, await encodeBatch([{ value: 'x', timestamp: T0 + 100 }, { value: 'late', timestamp: T0 + 300 }, { value: 'y', timestamp: T0 + 200 }], { compression: 'gzip' }));
+    const res = await c.call(listOffsets, 2, query(0, BigInt(T0 + 150), 'ooo'));
+    expect(res.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 1n, timestamp: BigInt(T0 + 300) });
+  });
+
   it('v0 answers exactly one old-style offset', async () => {
     const latest = await c.call(listOffsets, 0, query(0, -1n));
     expect(latest.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, oldStyleOffsets: [6n] });

@@ -106,6 +106,45 @@ describe('Produce handler', () => {
     expect(broker.store.offsets('orders', 0).logEndOffset).toBe(0);
   });
 
+  it.each([8, 9])('v%i: a refused partition carries the reason in errorMessage, recordErrors empty (all checks are per batch)', async (v) => {
+    await broker.store.createTopic('tiny', 1, { maxMessageBytes: 1024 });
+    const good = await encodeBatch([{ value: 'ok' }]);
+    const corrupt = Buffer.from(await encodeBatch([{ value: 'bad crc' }]));
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
+    const magic1 = Buffer.from(good);
+    magic1[16] = 1;
+    const big = await encodeBatch([{ value: Buffer.alloc(4096, 1) }]);
+    const res = await c.call(
+      produce,
+      v,
+      produceBody(-1, [
+        { index: 0, records: good },
+        { index: 1, records: corrupt },
+        { index: 9, records: good },
+        { topic: 'tiny', index: 0, records: big },
+        { topic: 'legacy', index: 0, records: magic1 },
+        { topic: 'no good!', index: 0, records: good },
+      ]),
+    );
+    const all = res.responses.flatMap((t) => t.partitionResponses.map((p) => ({ topic: t.name, ...p })));
+    const find = (topic: string, index: number) => all.find((p) => p.topic === topic && p.index === index)!;
+    expect(find('orders', 0)).toMatchObject({ errorCode: 0, errorMessage: null, recordErrors: [] });
+    expect(find('orders', 1)).toMatchObject({ errorCode: 2, recordErrors: [], errorMessage: expect.stringMatching(/CRC/) });
+    expect(find('orders', 9)).toMatchObject({ errorCode: 3, errorMessage: 'topic orders has no partition 9 (it has 2)' });
+    expect(find('tiny', 0)).toMatchObject({ errorCode: 10, errorMessage: expect.stringContaining('max.message.bytes 1024') });
+    expect(find('legacy', 0)).toMatchObject({ errorCode: 43, errorMessage: expect.stringContaining('magic 1') });
+    expect(find('no good!', 0)).toMatchObject({ errorCode: 17, errorMessage: expect.stringContaining('not a valid topic name') });
+    expect(broker.store.offsets('orders', 1).logEndOffset).toBe(0);
+
+    const acks = await c.call(produce, v, produceBody(5, [{ index: 0, records: good }]));
+    expect(acks.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 21, errorMessage: 'acks must be 0, 1 or -1, not 5' });
+  });
+
+  it('v7 has no errorMessage field: a refused partition decodes with the default null', async () => {
+    const res = await c.call(produce, 7, produceBody(-1, [{ index: 0, records: null }]));
+    expect(res.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 87, errorMessage: null });
+  });
+
   it('auto-creates an unknown topic when the broker allows it', async () => {
     const res = await c.call(produce, 7, produceBody(1, [{ topic: 'brand-new', index: 0, records: await encodeBatch([{ value: 'n' }]) }]));
     expect(res.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n });

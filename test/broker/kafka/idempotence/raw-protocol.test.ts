@@ -131,6 +131,9 @@ describe('idempotent Produce', () => {
     expect(await send(c, await batch(['a'], pid, 0))).toMatchObject({ errorCode: 0 });
     expect(await send(c, await batch(['gap'], pid, 2))).toMatchObject({ errorCode: 45, baseOffset: -1n });
     expect(await send(c, await batch(['b'], pid, 1))).toMatchObject({ errorCode: 0, baseOffset: 1n });
+    // Produce v8+ says why, in the partition's errorMessage.
+    const v9 = await c.call(produce, 9, body(await batch(['gap'], pid, 7)));
+    expect(v9.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 45, errorMessage: expect.stringContaining('sequence 7 does not follow') });
     expect(await storedValues(store)).toEqual(['a', 'b']);
   });
 

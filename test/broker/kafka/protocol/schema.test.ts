@@ -282,6 +282,62 @@ describe('schema semantics', () => {
     expect(w.finish().toString('hex')).toBe('000100');
   });
 
+  it('omits tagged structs and arrays equal to their default, field by field (as Kafka does)', () => {
+    const fields: Field[] = [
+      { name: 'a', type: 'int16', versions: '0+' },
+      {
+        name: 'leader',
+        type: struct([
+          { name: 'id', type: 'int32', versions: '0+', default: -1 },
+          { name: 'epoch', type: 'int64', versions: '0+', default: -1n },
+          { name: 'rack', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+          { name: 'inner', type: struct([{ name: 'x', type: 'bytes', versions: '0+' }]), versions: '0+' },
+        ]),
+        versions: '0+',
+        tag: 1,
+        taggedVersions: '0+',
+      },
+      { name: 'list', type: array('int32'), versions: '0+', tag: 2, taggedVersions: '0+' },
+    ];
+    const c = compileStruct(fields, 0, true);
+    const enc = (m: Record<string, unknown>) => {
+      const w = new Writer();
+      c.encode(w, m);
+      return w.finish().toString('hex');
+    };
+    const dflt = { id: -1, epoch: -1n, rack: null, inner: { x: Buffer.alloc(0) } };
+    expect(enc({ a: 1, leader: dflt, list: [] })).toBe('000100');
+    expect(enc({ a: 1, leader: { id: -1 }, list: [] })).toBe('000100'); // missing members are their defaults
+    // Any member off its default (nested ones too) writes the whole struct:
+    // a=1 | 1 tag: tag 1, 16 bytes: id, epoch, rack null, inner {x empty, tags}, struct tags
+    expect(enc({ a: 1, leader: { ...dflt, id: 3 } })).toBe('0001' + '01' + '01' + '10' + '00000003' + 'ffffffffffffffff' + '00' + '01' + '00' + '00');
+    expect(enc({ a: 1, leader: { ...dflt, rack: '' } })).not.toBe('000100'); // '' is not the default null
+    expect(enc({ a: 1, leader: { ...dflt, inner: { x: Buffer.from([7]) } } })).not.toBe('000100');
+    expect(enc({ a: 1, list: [5] })).toBe('0001' + '01' + '02' + '05' + '02' + '00000005');
+    expect(c.decode(new Reader(Buffer.from('000100', 'hex')))).toEqual({ a: 1, leader: dflt, list: [] });
+  });
+
+  it('Fetch v12+ responses leave out replica-only tagged structs holding their defaults', () => {
+    const partition = {
+      partitionIndex: 0,
+      errorCode: 0,
+      highWatermark: 0n,
+      lastStableOffset: 0n,
+      logStartOffset: 0n,
+      divergingEpoch: { epoch: -1, endOffset: -1n },
+      currentLeader: { leaderId: -1, leaderEpoch: -1 },
+      snapshotId: { endOffset: -1n, epoch: -1 },
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records: Buffer.alloc(0),
+    };
+    const withDefaults = encodeResponse(fetch, 12, 1, { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topic: 't', partitions: [partition] }] });
+    const { divergingEpoch, currentLeader, snapshotId, ...bare } = partition;
+    void divergingEpoch, currentLeader, snapshotId;
+    const omitted = encodeResponse(fetch, 12, 1, { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topic: 't', partitions: [bare] }] });
+    expect(withDefaults.equals(omitted)).toBe(true);
+  });
+
   it('gives a precise field path and offset for malformed input', () => {
     const body = new Writer();
     // Metadata v1 request: topics array of 2, second topic name truncated.
