@@ -12,6 +12,18 @@ import * as logout from '../auth/logout/route.js';
 import * as password from '../auth/password/route.js';
 import * as session from '../auth/session/route.js';
 import * as broker from '../broker/route.js';
+import * as clusters from '../clusters/route.js';
+import * as cluster from '../clusters/[cluster]/route.js';
+import * as clusterNodes from '../clusters/[cluster]/nodes/route.js';
+import * as clusterTopics from '../clusters/[cluster]/topics/route.js';
+import * as clusterTopic from '../clusters/[cluster]/topics/[topic]/route.js';
+import * as clusterTopicPartitions from '../clusters/[cluster]/topics/[topic]/partitions/route.js';
+import * as clusterTopicConfigs from '../clusters/[cluster]/topics/[topic]/configs/route.js';
+import * as clusterMessages from '../clusters/[cluster]/topics/[topic]/messages/route.js';
+import * as clusterMessageSearch from '../clusters/[cluster]/topics/[topic]/messages/search/route.js';
+import * as clusterGroups from '../clusters/[cluster]/groups/route.js';
+import * as clusterGroup from '../clusters/[cluster]/groups/[group]/route.js';
+import * as clusterGroupReset from '../clusters/[cluster]/groups/[group]/reset-offsets/route.js';
 import * as queueAck from '../queues/ack/route.js';
 import * as queueExtend from '../queues/extend/route.js';
 import * as queueNack from '../queues/nack/route.js';
@@ -34,6 +46,18 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/auth/password', module: password },
   { path: '/api/v1/auth/session', module: session },
   { path: '/api/v1/broker', module: broker },
+  { path: '/api/v1/clusters', module: clusters },
+  { path: '/api/v1/clusters/[cluster]', module: cluster },
+  { path: '/api/v1/clusters/[cluster]/nodes', module: clusterNodes },
+  { path: '/api/v1/clusters/[cluster]/topics', module: clusterTopics },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]', module: clusterTopic },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]/partitions', module: clusterTopicPartitions },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]/configs', module: clusterTopicConfigs },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]/messages', module: clusterMessages },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]/messages/search', module: clusterMessageSearch },
+  { path: '/api/v1/clusters/[cluster]/groups', module: clusterGroups },
+  { path: '/api/v1/clusters/[cluster]/groups/[group]', module: clusterGroup },
+  { path: '/api/v1/clusters/[cluster]/groups/[group]/reset-offsets', module: clusterGroupReset },
   { path: '/api/v1/queues/ack', module: queueAck },
   { path: '/api/v1/queues/extend', module: queueExtend },
   { path: '/api/v1/queues/nack', module: queueNack },
