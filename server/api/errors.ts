@@ -3,6 +3,7 @@
  * errors map onto statuses. Anything not listed here is a 500 whose message says nothing
  * internal (the full error goes to the server log).
  */
+import { ConnectorError } from '../../broker/control/connectors/errors.js';
 import { z } from 'zod';
 import { SluiceError } from '../../broker/errors.js';
 
@@ -50,6 +51,8 @@ const SLUICE_STATUS: Record<string, number> = {
   BATCH_TOO_LARGE: 413,
   STORE_CLOSED: 503,
   QUEUE_STATE_FAILED: 503,
+  // The server's own key is unusable: an operator must fix the configuration, not the caller.
+  INVALID_SECRET_KEY: 503,
 };
 
 /** The HTTP status for a SluiceError code; naming conventions cover codes added later. */
@@ -78,6 +81,11 @@ export interface MappedError {
 export function mapError(err: unknown): MappedError {
   if (err instanceof HttpError) {
     return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers, internal: false };
+  }
+  if (err instanceof ConnectorError) {
+    // Carries its own status (NOT_FOUND 404, CONFLICT 409, INVALID 422, UNSUPPORTED 501,
+    // UNAVAILABLE 502) and always names the cluster it came from.
+    return { status: err.status, code: err.code.toLowerCase(), message: err.message, details: { cluster: err.cluster, ...err.details }, headers: {}, internal: err.status >= 500 && err.status !== 502 && err.status !== 501 };
   }
   if (err instanceof z.ZodError) {
     return { status: 422, code: 'validation', message: 'the request is not valid', details: { issues: zodIssues(err) }, headers: {}, internal: false };

@@ -1,8 +1,7 @@
 /**
- * Connector outcomes as HTTP errors. server/api/errors.ts does not know ConnectorError yet, so
- * every cluster route funnels its connector calls through `withCluster`, which turns them into
- * HttpErrors in the API's one error shape (code = the ConnectorError code, lower case; details
- * name the cluster).
+ * Connector outcomes as HTTP errors, in the API's one error shape (code = the ConnectorError
+ * code, lower case; details name the cluster). server/api/errors.ts maps a ConnectorError the
+ * same way wherever it is thrown; `withCluster` also resolves the cluster's connector.
  */
 import 'server-only';
 import { ConnectorError, type ClusterConnector } from '../../broker/control/connectors/index.js';
