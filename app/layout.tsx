@@ -1,10 +1,15 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { currentSession } from '../server/auth/page-session.js';
-import accountStyles from './login/login.module.css';
+import { clusterChoices } from '../server/console/clusters.js';
 import { LogoutButton } from './login/logout-button';
 import { Providers } from './providers';
+import { SessionProvider } from './shell/session-context';
+import { Sidebar } from './shell/sidebar';
+import { THEME_BOOT_SCRIPT } from './shell/theme';
+import { ToastProvider } from './shell/toast';
 import './globals.css';
+import './console.css';
 
 export const metadata: Metadata = {
   title: { default: 'Sluice', template: '%s · Sluice' },
@@ -13,36 +18,47 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const session = await currentSession();
+  const clusters = session ? await clusterChoices() : [];
+  const clientSession = session ? { username: session.username, role: session.role, csrfToken: session.csrfToken } : null;
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
       <body>
-        <header className="topbar">
-          <a className="brand" href="/">
-            <span className="brand-mark" aria-hidden="true" />
-            Sluice
-          </a>
-          {session && (
-            <nav className="nav" aria-label="Main">
-              <a className="nav-link active" href="/" aria-current="page">
-                Overview
-              </a>
-              <span className="nav-link disabled" title="Coming soon">Topics</span>
-              <span className="nav-link disabled" title="Coming soon">Consumer groups</span>
-              <span className="nav-link disabled" title="Coming soon">Clusters</span>
-            </nav>
-          )}
-          {session && (
-            <nav className={accountStyles.account} aria-label="Account">
-              <span className="muted" data-testid="signed-in-as">
-                {session.username} · {session.role}
-              </span>
-              <LogoutButton csrfToken={session.csrfToken} />
-            </nav>
-          )}
-        </header>
-        <Providers>
-          <main className="content">{children}</main>
-        </Providers>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <SessionProvider session={clientSession}>
+          <Providers>
+            <ToastProvider>
+              {session ? (
+                <div className="shell">
+                  <Sidebar
+                    clusters={clusters}
+                    defaultCluster={clusters[0]?.name ?? 'built-in'}
+                    isAdmin={session.role === 'admin'}
+                    account={
+                      <div className="side-account">
+                        <span className="muted" data-testid="signed-in-as">
+                          {session.username} · {session.role}
+                        </span>
+                        <LogoutButton csrfToken={session.csrfToken} />
+                      </div>
+                    }
+                  />
+                  <main className="content" id="main" tabIndex={-1}>
+                    {children}
+                  </main>
+                </div>
+              ) : (
+                <main className="content" id="main" tabIndex={-1}>
+                  {children}
+                </main>
+              )}
+            </ToastProvider>
+          </Providers>
+        </SessionProvider>
       </body>
     </html>
   );
