@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Logger } from '../../broker/logger.js';
 import { startQueues, type QueueEngine } from '../../broker/queues/index.js';
 import { FileLogStore } from '../../broker/storage/file-log-store.js';
+import { sluiceHttpTarget } from './sluice-http.js';
 import type { QueueBenchTarget } from './types.js';
 
 const PUBLISH_BATCH = 100;
@@ -66,5 +67,5 @@ export function sluiceInProcessTarget(baseDir: string): QueueBenchTarget {
 }
 
 export function sluiceTargets(baseDir: string): (() => QueueBenchTarget)[] {
-  return [() => sluiceInProcessTarget(baseDir)];
+  return [() => sluiceInProcessTarget(baseDir), () => sluiceHttpTarget(baseDir)];
 }

@@ -1,0 +1,63 @@
+/**
+ * Sluice's queue layer through its HTTP API, as a `bench:queue` target: a real `npm start`
+ * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
+ * driven with fetch and an operator API token, the way an application would. Each publish call
+ * carries up to PUBLISH_BATCH messages; each receive leases `batch` messages and one ack call
+ * settles them.
+ */
+import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
+import type { QueueBenchTarget } from './types.js';
+
+const PUBLISH_BATCH = 100;
+
+export function sluiceHttpTarget(baseDir: string): QueueBenchTarget {
+  let server: SluiceServer | undefined;
+  let auth: Record<string, string> = {};
+  const topic = 'bench-http';
+  const sub = 'bench-sub';
+
+  const post = (url: string, body: unknown) =>
+    fetch(`${server!.base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(json);
+
+  return {
+    name: `Sluice queue layer, HTTP API (npm start), sync, publish batches of ${PUBLISH_BATCH}`,
+    tier: 'B',
+    async setup() {
+      server = await startSluice(baseDir);
+      auth = { authorization: `Bearer ${await server.token('operator')}` };
+      await post('/api/v1/clusters/built-in/topics', { name: topic, partitions: 1 });
+      await post(`/api/v1/queues/${topic}/subscriptions`, { name: sub, startAt: 'earliest' });
+    },
+    async publish(bodies, count, window) {
+      let next = 0;
+      const inflight = new Set<Promise<unknown>>();
+      while (next < count) {
+        const n = Math.min(PUBLISH_BATCH, count - next);
+        const from = next;
+        next += n;
+        const messages = Array.from({ length: n }, (_, i) => ({ value: bodies(from + i).toString('base64'), encoding: 'base64' }));
+        const p: Promise<unknown> = post(`/api/v1/queues/${topic}/messages`, { messages }).finally(() => inflight.delete(p));
+        inflight.add(p);
+        if (inflight.size * PUBLISH_BATCH >= window) await Promise.race(inflight);
+      }
+      await Promise.all(inflight);
+    },
+    async consume(count, batch, onMessage) {
+      let received = 0;
+      while (received < count) {
+        const { messages } = (await post(`/api/v1/queues/${topic}/subscriptions/${sub}/receive`, {
+          max: Math.min(batch, count - received),
+          leaseMs: 60_000,
+          waitMs: 1000,
+          encoding: 'base64',
+        })) as { messages: { receipt: string; value: string }[] };
+        for (const m of messages) onMessage(Buffer.from(m.value, 'base64'));
+        if (messages.length > 0) await post('/api/v1/queues/ack', { receipts: messages.map((m) => m.receipt) });
+        received += messages.length;
+      }
+    },
+    async teardown() {
+      await server?.stop();
+    },
+  };
+}
