@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { adminPageAccess } from '../../../server/console/admin/access.js';
+import { loadUsers } from '../../../server/console/admin/data.js';
+import { AdminTabs } from '../admin-tabs';
+import { Forbidden } from '../forbidden';
+import { UsersPanel } from './users-panel';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Users and roles' };
+
+export default async function UsersPage() {
+  const { session, allowed, required } = await adminPageAccess('users');
+  if (!allowed) return <Forbidden role={session.role} required={required} />;
+  const users = await loadUsers();
+  return (
+    <>
+      <div className="page-head">
+        <h1>Users and roles</h1>
+        <p className="muted">Console accounts. Viewers read, operators also change topics, groups and messages, admins also manage users.</p>
+      </div>
+      <AdminTabs role={session.role} current="users" />
+      <UsersPanel initialUsers={users} initialUpdatedAt={Date.now()} csrfToken={session.csrfToken} me={session.username} />
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * A real Sluice (`npm start` on a free port, temp data dir, first admin from
+ * SLUICE_ADMIN_PASSWORD) and real Chromium for the admin page tests. Same start pattern as
+ * server.test.ts: the production build is reused when fresh, rebuilt otherwise.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+export interface RunningSluice {
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server printed so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Builds if stale, starts `npm start` (scripts/start.ts) and waits for "Sluice is ready". */
+export async function startSluice(adminPassword: string): Promise<RunningSluice> {
+  const buildLog: string[] = [];
+  try {
+    await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-admin-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    SLUICE_HTTP_HOST: '127.0.0.1',
+    SLUICE_DATA_DIR: dataDir,
+    SLUICE_KAFKA_PORT: '0',
+    SLUICE_LOG_LEVEL: 'warn',
+    SLUICE_ADMIN_PASSWORD: adminPassword,
+  };
+  delete env.DATABASE_URL;
+  const server = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
+  let output = '';
+  server.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
+  const exited = new Promise<void>((r) => server.on('exit', () => r()));
+
+  const stop = async () => {
+    if (server.pid && server.exitCode === null && server.signalCode === null) {
+      try {
+        process.kill(-server.pid, 'SIGKILL'); // its own group: reaches the Next.js child too
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const match = output.match(/\[sluice\] Sluice is ready: (http:\/\/\S+)/);
+    if (match) return { baseUrl: match[1]!, dataDir, output: () => output, stop };
+    if (server.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`npm start did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface ApiSession {
+  cookie: string;
+  csrfToken: string;
+}
+
+/** Signs in over HTTP, as a script would. */
+export async function apiSignIn(baseUrl: string, username: string, password: string): Promise<ApiSession> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} answered ${res.status}: ${await res.text()}`);
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium. This test fails rather than skips.`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Signs in on /login. With `newPassword`, also completes the forced password change that an
+ * account created by an admin goes through at first sign-in.
+ */
+export async function browserSignIn(page: Page, baseUrl: string, username: string, password: string, newPassword?: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'load' });
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  if (newPassword) {
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('New password (at least 12 characters)').fill(newPassword);
+    await page.getByLabel('Repeat the new password').fill(newPassword);
+    await Promise.all([page.waitForURL(`${baseUrl}/`, { timeout: 60_000 }), page.getByRole('button', { name: 'Save password' }).click()]);
+  } else {
+    await Promise.all([page.waitForURL(`${baseUrl}/`, { timeout: 60_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
+  }
+}
