@@ -63,12 +63,18 @@ export function Sidebar({ clusters, defaultCluster, isAdmin, account }: SidebarP
           Queues <span className="tag">soon</span>
         </span>
       </nav>
-      {isAdmin && (
+      {isAdmin ? (
         <nav aria-label="Admin" className="side-nav">
           <span className="side-label">Admin</span>
           {link('/admin/users', 'Users')}
           {link('/admin/tokens', 'API tokens')}
           {link('/admin/audit', 'Audit log')}
+        </nav>
+      ) : (
+        // Everyone manages their own API tokens; users and the audit log are admin-only.
+        <nav aria-label="Account" className="side-nav">
+          <span className="side-label">Account</span>
+          {link('/admin/tokens', 'API tokens')}
         </nav>
       )}
       <div className="side-foot">

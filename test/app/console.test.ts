@@ -343,6 +343,7 @@ describe('console: topics, messages and consumer groups in a real browser', () =
     expect(await viewer.getByTestId('create-topic').count()).toBe(0);
     expect(await viewer.getByTestId('delete-topic').count()).toBe(0);
     expect(await viewer.getByRole('navigation', { name: 'Admin' }).count()).toBe(0);
+    expect(await viewer.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'API tokens' }).count()).toBe(1);
 
     await viewer.goto(`${baseUrl}/clusters/built-in/topics/${topic}`, { waitUntil: 'load' });
     await viewer.getByTestId('topic-name').waitFor(WAIT);
