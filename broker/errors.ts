@@ -43,14 +43,27 @@ export type SluiceErrorCode =
   | 'SECRET_UNREADABLE' // an encrypted value is malformed, under another key, or was tampered with
   | 'UNKNOWN_CLUSTER'; // no Cluster row has this id (server/secrets/cluster-secrets.ts)
 
+const BRAND = Symbol.for('sluice.SluiceError');
+
 export class SluiceError extends Error {
   override readonly name = 'SluiceError';
+  readonly [BRAND] = true;
   constructor(
     readonly code: SluiceErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  /**
+   * `instanceof` by brand, not by class identity: under Next.js the broker is started from
+   * instrumentation.ts and the route handlers are separate webpack bundles, each with its own
+   * copy of this module, so an error the running broker throws is not an instance of the class
+   * a route handler imported. The brand is a global symbol, the same in every copy.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 

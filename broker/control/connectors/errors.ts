@@ -17,9 +17,18 @@ export const HTTP_STATUS: Readonly<Record<ConnectorErrorCode, number>> = {
   UNSUPPORTED: 501,
 };
 
+const BRAND = Symbol.for('sluice.ConnectorError');
+
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';
+  readonly [BRAND] = true;
   readonly status: number;
+
+  /** By brand, not class identity: see SluiceError (broker/errors.ts) for why. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   constructor(
     readonly code: ConnectorErrorCode,
     message: string,

@@ -1,0 +1,97 @@
+/**
+ * The TypeScript queue client against a real Sluice (`npm start`, the queue HTTP API with an
+ * operator API token): publish/receive/ack round trip with text, bytes and JSON, nack to the
+ * dead-letter topic, precise API errors without retries, and publish retries after a lost
+ * response that do not publish twice (the client's idempotency keys).
+ */
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueApiError, QueueClient } from '../../../broker/client/queue-client.js';
+import { json, startSluice, type SluiceServer } from '../../../bench/lib/sluice-server.js';
+
+let server: SluiceServer;
+let token: string;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startSluice(os.tmpdir());
+  token = await server.token('operator');
+}, 900_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function freshQueue(config: Record<string, unknown> = {}): Promise<{ topic: string; client: QueueClient }> {
+  const topic = `client-${process.pid}-${++n}`;
+  await json(
+    await fetch(`${server.base}/api/v1/clusters/built-in/topics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: topic, partitions: 1 }),
+    }),
+  );
+  const client = new QueueClient({ baseUrl: server.base, token, backoffMs: 10 });
+  await client.createSubscription(topic, 'workers', { startAt: 'earliest', config });
+  return { topic, client };
+}
+
+describe('QueueClient against npm start', () => {
+  it('publishes text, bytes and JSON; receives them with their attempt; acks', async () => {
+    const { topic, client } = await freshQueue();
+    const positions = await client.publish(topic, [
+      { key: 'a', value: 'plain text', headers: { h: '1' } },
+      { value: Buffer.from([1, 2, 3, 250]) },
+      { value: { order: 7, items: ['x'] } },
+    ]);
+    expect(positions.map((p) => p.offset)).toEqual([0, 1, 2]);
+    const got = await client.receive(topic, 'workers', { max: 10, waitMs: 2000 });
+    expect(got[0]!.text()).toBe('plain text');
+    expect(got[0]!.key).toBe('a');
+    expect(got[0]!.headers.h).toBe('1');
+    expect([...got[1]!.value!]).toEqual([1, 2, 3, 250]);
+    expect(got[2]!.json()).toEqual({ order: 7, items: ['x'] });
+    expect(got.every((m) => m.attempt === 1)).toBe(true);
+    await client.ack(got.map((m) => m.receipt));
+    expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, acked: 3 });
+  });
+
+  it('nack after the last attempt dead-letters; a stale ack is a QueueApiError with the API code', async () => {
+    const { topic, client } = await freshQueue({ maxAttempts: 1 });
+    await client.publish(topic, [{ value: 'poison' }]);
+    const [m] = await client.receive(topic, 'workers', { waitMs: 2000 });
+    expect(await client.nack(m!.receipt, 'cannot parse')).toMatchObject({ deadLettered: true });
+    const err = await client.ack([m!.receipt]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueApiError);
+    expect((err as QueueApiError).status).toBe(409);
+    expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ deadLettered: 1, depth: 0 });
+  });
+
+  it('does not retry a request the server refused: unknown topic is one call, 404', async () => {
+    let calls = 0;
+    const client = new QueueClient({ baseUrl: server.base, token, fetch: (...a) => (calls++, fetch(...a)) });
+    const err = (await client.publish('no-such-topic', [{ value: 'x' }]).catch((e: unknown) => e)) as QueueApiError;
+    expect([err.status, err.code, calls]).toEqual([404, 'unknown_topic', 1]);
+  });
+
+  it('retries a publish whose response was lost, and the broker keeps one copy', async () => {
+    const { topic } = await freshQueue();
+    let calls = 0;
+    // The first two requests reach the server and are processed; their responses are "lost".
+    const lossy: typeof fetch = async (...a) => {
+      const res = await fetch(...a);
+      if (++calls <= 2) {
+        await res.arrayBuffer();
+        throw new TypeError('fetch failed: socket hang up');
+      }
+      return res;
+    };
+    const client = new QueueClient({ baseUrl: server.base, token, fetch: lossy, backoffMs: 10 });
+    const [position] = await client.publish(topic, [{ value: 'exactly once' }]);
+    expect(calls).toBe(3);
+    expect(position).toEqual({ partition: 0, offset: 0 });
+    const plain = new QueueClient({ baseUrl: server.base, token });
+    const got = await plain.receive(topic, 'workers', { max: 10, waitMs: 1000 });
+    expect(got.map((m) => m.text())).toEqual(['exactly once']);
+  });
+});
