@@ -11,6 +11,7 @@ export const brokerKeys = {
 export const clusterKeys = {
   list: () => ['clusters'] as const,
   all: (cluster: string) => ['cluster', cluster] as const,
+  overview: (cluster: string) => [...clusterKeys.all(cluster), 'overview'] as const,
   topics: (cluster: string) => [...clusterKeys.all(cluster), 'topics'] as const,
   topicList: (cluster: string, params: { search: string; sort: string; order: string }) =>
     [...clusterKeys.topics(cluster), 'list', params] as const,
@@ -20,4 +21,6 @@ export const clusterKeys = {
   groups: (cluster: string) => [...clusterKeys.all(cluster), 'groups'] as const,
   groupList: (cluster: string) => [...clusterKeys.groups(cluster), 'list'] as const,
   group: (cluster: string, group: string) => [...clusterKeys.groups(cluster), 'detail', group] as const,
+  queues: (cluster: string) => [...clusterKeys.all(cluster), 'queues'] as const,
+  queueList: (cluster: string) => [...clusterKeys.queues(cluster), 'list'] as const,
 };

@@ -59,9 +59,7 @@ export function Sidebar({ clusters, defaultCluster, isAdmin, account }: SidebarP
         {link(paths.cluster(cluster), 'Overview', true)}
         {link(paths.topics(cluster), 'Topics')}
         {link(paths.groups(cluster), 'Consumer groups')}
-        <span className="side-link disabled" aria-disabled="true" title="Coming soon">
-          Queues <span className="tag">soon</span>
-        </span>
+        {link(`${paths.cluster(cluster)}/queues`, 'Queues')}
       </nav>
       {isAdmin ? (
         <nav aria-label="Admin" className="side-nav">

@@ -41,3 +41,15 @@ export function countFetched(topic: string, batches: Buffer | null): void {
   t.messagesOut += recordsInBatches(batches);
   t.bytesOut += batches.length;
 }
+
+/** Messages and bytes in and out summed over every topic, as counted so far in this process. */
+export function trafficTotals(): TopicTraffic {
+  const sum: TopicTraffic = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };
+  for (const t of topics.values()) {
+    sum.messagesIn += t.messagesIn;
+    sum.bytesIn += t.bytesIn;
+    sum.messagesOut += t.messagesOut;
+    sum.bytesOut += t.bytesOut;
+  }
+  return sum;
+}

@@ -2,6 +2,7 @@
 import 'server-only';
 import type { ClusterConnector } from '../../broker/control/connectors/index.js';
 import { toApiPage } from '../clusters/cursor.js';
+import { readOverview } from '../clusters/overview.js';
 import { onCluster } from './clusters.js';
 
 /** Rows per request of the topics list; the client fetches further pages as the user scrolls. */
@@ -28,9 +29,18 @@ export function groupDetail(cluster: string, group: string) {
   return onCluster(cluster, (c) => c.getGroup(group));
 }
 
+/** Subscriptions, or null where the cluster has none (Kafka: consumer groups instead), with why. */
+export function queueSubscriptions(cluster: string) {
+  return onCluster(cluster, async (c) => {
+    const cap = c.capabilities.queues;
+    if (!cap.supported) return { items: null, unsupported: cap.reason };
+    return { items: await c.listQueueSubscriptions(), unsupported: null };
+  });
+}
+
 export function clusterOverview(cluster: string) {
   return onCluster(cluster, async (c: ClusterConnector, record) => {
-    const [info, health] = await Promise.all([c.clusterInfo(), c.health()]);
-    return { record, info, health };
+    const [info, overview] = await Promise.all([c.clusterInfo(), readOverview(c)]);
+    return { record, info, health: overview.health, overview };
   });
 }

@@ -39,8 +39,22 @@ export interface ConnectorCapabilities {
   queues: Capability;
 }
 
+/** Cumulative traffic counters of a cluster; rates come from the difference of two readings. */
+export interface TrafficTotals {
+  /** Epoch ms of the reading. */
+  at: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface ClusterOperations {
   clusterInfo(): Promise<ClusterInfo>;
+  /** Traffic since the counters started, or null when the backend cannot tell (docs/connectors.md
+   * says what Kafka and RabbitMQ could offer). Counters may restart (broker restart, deleted
+   * topic): a reader computing rates treats a decrease as a restart, not negative traffic. */
+  trafficTotals(): Promise<TrafficTotals | null>;
   /** Never throws for an unreachable cluster: that is `down` with the reason. */
   health(): Promise<ClusterHealth>;
   listNodes(): Promise<NodeInfo[]>;

@@ -15,6 +15,7 @@ import * as broker from '../broker/route.js';
 import * as clusters from '../clusters/route.js';
 import * as cluster from '../clusters/[cluster]/route.js';
 import * as clusterNodes from '../clusters/[cluster]/nodes/route.js';
+import * as clusterOverview from '../clusters/[cluster]/overview/route.js';
 import * as clusterTopics from '../clusters/[cluster]/topics/route.js';
 import * as clusterTopic from '../clusters/[cluster]/topics/[topic]/route.js';
 import * as clusterTopicPartitions from '../clusters/[cluster]/topics/[topic]/partitions/route.js';
@@ -24,6 +25,7 @@ import * as clusterMessageSearch from '../clusters/[cluster]/topics/[topic]/mess
 import * as clusterGroups from '../clusters/[cluster]/groups/route.js';
 import * as clusterGroup from '../clusters/[cluster]/groups/[group]/route.js';
 import * as clusterGroupReset from '../clusters/[cluster]/groups/[group]/reset-offsets/route.js';
+import * as clusterQueues from '../clusters/[cluster]/queues/route.js';
 import * as queueAck from '../queues/ack/route.js';
 import * as queueExtend from '../queues/extend/route.js';
 import * as queueNack from '../queues/nack/route.js';
@@ -49,6 +51,7 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/clusters', module: clusters },
   { path: '/api/v1/clusters/[cluster]', module: cluster },
   { path: '/api/v1/clusters/[cluster]/nodes', module: clusterNodes },
+  { path: '/api/v1/clusters/[cluster]/overview', module: clusterOverview },
   { path: '/api/v1/clusters/[cluster]/topics', module: clusterTopics },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]', module: clusterTopic },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]/partitions', module: clusterTopicPartitions },
@@ -58,6 +61,7 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/clusters/[cluster]/groups', module: clusterGroups },
   { path: '/api/v1/clusters/[cluster]/groups/[group]', module: clusterGroup },
   { path: '/api/v1/clusters/[cluster]/groups/[group]/reset-offsets', module: clusterGroupReset },
+  { path: '/api/v1/clusters/[cluster]/queues', module: clusterQueues },
   { path: '/api/v1/queues/ack', module: queueAck },
   { path: '/api/v1/queues/extend', module: queueExtend },
   { path: '/api/v1/queues/nack', module: queueNack },

@@ -5,16 +5,16 @@
  *     const connector = new BuiltinConnector({ name: 'local', source: sourceFromBroker(getBroker()!) });
  */
 import type { ClusterConnector, ConnectorCapabilities } from '../connector.js';
-import { ConnectorError } from '../errors.js';
-import { SUPPORTED, unsupported } from '../types/common.js';
-import type { QueueSubscription } from '../types/queues.js';
+import { SUPPORTED } from '../types/common.js';
 import * as cluster from './cluster.js';
 import type { BuiltinContext } from './context.js';
 import * as groups from './groups.js';
 import { browseMessages } from './browse.js';
 import { produceMessage } from './produce.js';
+import { listQueueSubscriptions } from './queues.js';
 import { resetOffsets } from './reset-offsets.js';
 import { searchMessages } from './search.js';
+import { trafficTotals } from './traffic.js';
 import type { BuiltinSource } from './source.js';
 import * as topics from './topics.js';
 import { translateError, unavailable } from './translate.js';
@@ -27,10 +27,6 @@ export interface BuiltinConnectorOptions {
   name?: string;
   source: BuiltinSource;
 }
-
-// The queue layer (broker/queues) is being built; until it exists the connector says so rather
-// than reporting zeros that would look like empty queues.
-const QUEUES_REASON = 'queue subscriptions arrive with the built-in queue layer (broker/queues), which is not wired into this connector yet';
 
 export class BuiltinConnector implements ClusterConnector {
   readonly kind = 'builtin' as const;
@@ -49,7 +45,7 @@ export class BuiltinConnector implements ClusterConnector {
     groups: SUPPORTED,
     resetOffsets: SUPPORTED,
     deleteGroup: SUPPORTED,
-    queues: unsupported(QUEUES_REASON),
+    queues: SUPPORTED,
   };
   readonly #ctx: BuiltinContext;
 
@@ -70,6 +66,7 @@ export class BuiltinConnector implements ClusterConnector {
   }
 
   clusterInfo = () => this.#run(cluster.clusterInfo);
+  trafficTotals = () => this.#run(trafficTotals);
   health = async () => cluster.health(this.#ctx);
   listNodes = () => this.#run(cluster.listNodes);
 
@@ -90,9 +87,7 @@ export class BuiltinConnector implements ClusterConnector {
   resetOffsets = (request: Parameters<ClusterConnector['resetOffsets']>[0]) => this.#run((c) => resetOffsets(c, request));
   deleteGroup = (groupId: string) => this.#run((c) => groups.deleteGroup(c, groupId));
 
-  listQueueSubscriptions = async (): Promise<QueueSubscription[]> => {
-    throw new ConnectorError('UNSUPPORTED', QUEUES_REASON, this.name);
-  };
+  listQueueSubscriptions = () => this.#run(listQueueSubscriptions);
 
   /** The broker belongs to the process, not to the connector: nothing to release. */
   async close(): Promise<void> {}

@@ -6,6 +6,7 @@
 import packageJson from '../../../../package.json' with { type: 'json' };
 import type { GroupCoordinator } from '../../../groups/index.js';
 import type { KafkaServer } from '../../../kafka/kafka-server.js';
+import type { QueueEngine } from '../../../queues/index.js';
 import type { Broker } from '../../../runtime.js';
 import type { LogStore } from '../../../storage/types.js';
 
@@ -13,6 +14,8 @@ export interface BuiltinSource {
   readonly store: LogStore;
   /** null while the Kafka server is not running (SLUICE_KAFKA_ENABLED=false): no groups then. */
   groups(): GroupCoordinator | null;
+  /** The queue engine; null while it is not running (then no queue subscriptions). */
+  queues(): QueueEngine | null;
   clusterId(): string | null;
   /** Where Kafka clients connect, or null when the listener is not up. */
   advertised(): { host: string; port: number } | null;
@@ -25,6 +28,7 @@ export function sourceFromBroker(broker: Broker): BuiltinSource {
   return {
     store: broker.store,
     groups: () => broker.kafka?.groups ?? null,
+    queues: () => broker.queues,
     clusterId: () => broker.kafka?.clusterId ?? null,
     advertised: () => {
       const bound = broker.kafka?.address();
@@ -42,6 +46,8 @@ export interface ServerSourceOptions {
    * without this a closed store is only noticed by the operations that touch partitions
    * (they fail STORE_CLOSED → UNAVAILABLE). Default: always running. */
   running?: () => boolean;
+  /** The queue engine the embedding code runs over the same store; default none. */
+  queues?: QueueEngine | null;
 }
 
 export function sourceFromServer(store: LogStore, server: KafkaServer | null, options: ServerSourceOptions = {}): BuiltinSource {
@@ -49,6 +55,7 @@ export function sourceFromServer(store: LogStore, server: KafkaServer | null, op
   return {
     store,
     groups: () => server?.groups ?? null,
+    queues: () => options.queues ?? null,
     clusterId: () => server?.clusterId ?? null,
     advertised: () => {
       const bound = server?.address();

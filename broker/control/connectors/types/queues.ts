@@ -16,5 +16,33 @@ export interface QueueSubscription {
   delayed: number | null;
   deadLettered: number | null;
   expired: number | null;
-  consumers: number;
+  /** Registered consumers; null where delivery is pull-based with no registration (built-in:
+   * any HTTP client may receive, so there is nothing to count). */
+  consumers: number | null;
+  /** The fields below are absent where the backend has no such notion (RabbitMQ queues have no
+   * per-subscription attempts limit or cursor). */
+  /** Everything not yet settled: ready + in flight + delayed. */
+  backlog?: number;
+  config?: QueueSubscriptionConfig;
+  /** Where messages go after the last failed attempt. */
+  deadLetterTopic?: string;
+  /** Where messages whose time to live ran out are archived. */
+  expiredTopic?: string;
+  /** Per partition: every offset below `cursor` is settled; `end` is the log end offset. */
+  partitions?: QueuePartitionCursor[];
+}
+
+export interface QueueSubscriptionConfig {
+  /** Deliveries (the first included) before a message is dead-lettered. */
+  maxAttempts: number;
+  /** 'key': a key's next message waits while an earlier one is leased or awaiting redelivery. */
+  ordering: 'none' | 'key';
+  /** Lease (visibility timeout) when a receive names none. */
+  leaseMs: number;
+}
+
+export interface QueuePartitionCursor {
+  partition: number;
+  cursor: number;
+  end: number;
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BuiltinConnector, sourceFromServer } from '../../../../broker/control/connectors/builtin/builtin-connector.js';
 import { KafkaServer } from '../../../../broker/kafka/kafka-server.js';
 import { memoryLogger } from '../../../../broker/logger.js';
+import { startQueues, type QueueEngine } from '../../../../broker/queues/index.js';
 import { FileLogStore } from '../../../../broker/storage/file-log-store.js';
 import { connectorContract, type ContractHarness } from './contract.js';
 import { expectCode, fresh } from './helpers.js';
@@ -17,6 +18,7 @@ interface Running {
   dir: string;
   store: FileLogStore;
   server: KafkaServer;
+  queues: QueueEngine;
   connector: BuiltinConnector;
   stop(): Promise<void>;
 }
@@ -28,13 +30,16 @@ async function startBuiltin(dir?: string): Promise<Running> {
   await store.open();
   const server = new KafkaServer({ store, dataDir, host: '127.0.0.1', port: 0, logger });
   await server.start();
-  const connector = new BuiltinConnector({ name: 'local-test', source: sourceFromServer(store, server) });
+  const queues = await startQueues(store, { logger });
+  const connector = new BuiltinConnector({ name: 'local-test', source: sourceFromServer(store, server, { queues }) });
   return {
     dir: dataDir,
     store,
     server,
+    queues,
     connector,
     async stop() {
+      await queues.close();
       await server.close();
       await store.close();
     },
@@ -46,6 +51,20 @@ connectorContract('built-in', async (): Promise<ContractHarness> => {
   return {
     connector: b.connector,
     kafkaBrokers: [`127.0.0.1:${b.server.address()!.port}`],
+    queueDriver: {
+      async createSubscription(topic, name, maxAttempts) {
+        await b.queues.createSubscription(topic, name, { config: { maxAttempts } });
+      },
+      async publish(topic, values) {
+        await b.queues.publish(topic, values.map((v) => ({ value: Buffer.from(v) })));
+      },
+      async receive(topic, subscription, max) {
+        return (await b.queues.receive(topic, subscription, { max })).map((m) => m.receipt);
+      },
+      async nack(receipt) {
+        await b.queues.nack(receipt, { reason: 'contract' });
+      },
+    },
     async close() {
       await b.stop();
       await rm(b.dir, { recursive: true, force: true });
@@ -91,8 +110,6 @@ describe('built-in connector', () => {
       await expectCode(c.deleteTopic('__consumer_offsets'), 'INVALID', /internal/);
       await expectCode(c.produceMessage({ topic: '__consumer_offsets', value: 'x' }), 'INVALID', /internal/);
       await expectCode(c.createTopic({ name: fresh('bi-rf'), replicationFactor: 3 }), 'INVALID', /single node/);
-      expect(c.capabilities.queues.supported).toBe(false);
-      await expectCode(c.listQueueSubscriptions(), 'UNSUPPORTED');
     } finally {
       await b.stop();
       await rm(b.dir, { recursive: true, force: true });
@@ -114,6 +131,7 @@ describe('built-in connector', () => {
       await expectCode(watching.listTopics(), 'UNAVAILABLE', /"watched" is unavailable/);
       await expectCode(watching.clusterInfo(), 'UNAVAILABLE', /watched/);
       await expectCode(watching.getGroup('g'), 'UNAVAILABLE', /watched/);
+      await expectCode(watching.listQueueSubscriptions(), 'UNAVAILABLE', /watched/);
       const health = await watching.health();
       expect(health.status).toBe('down');
       expect(health.problems.join(' ')).toMatch(/not running/);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConnector } from '../../../../broker/control/connectors/index.js';
 import { defineGroupContract } from './contract-groups.js';
 import { defineMessageContract } from './contract-messages.js';
+import { defineQueueContract } from './contract-queues.js';
 import { defineTopicContract } from './contract-topics.js';
-import { expectCode, KAFKA_PROFILE, whenSupported, type ContractContext, type ContractProfile } from './helpers.js';
+import { expectCode, KAFKA_PROFILE, whenSupported, type ContractContext, type ContractProfile, type QueueDriver } from './helpers.js';
 
 export interface ContractHarness {
   connector: ClusterConnector;
@@ -17,6 +18,8 @@ export interface ContractHarness {
   kafkaBrokers: string[] | null;
   /** Default KAFKA_PROFILE. */
   profile?: Partial<ContractProfile>;
+  /** Required when the connector supports queues: the contract creates subscriptions with it. */
+  queueDriver?: QueueDriver;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,9 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
       },
       get profile() {
         return { ...KAFKA_PROFILE, ...harness?.profile };
+      },
+      get queueDriver() {
+        return harness?.queueDriver ?? null;
       },
       get multiPartition() {
         return ctx.connector.capabilities.addPartitions.supported;
@@ -69,7 +75,7 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
         const c = ctx.connector;
         await whenSupported(c.capabilities.queues, () => c.listQueueSubscriptions(), async () => {
           const subs = await c.listQueueSubscriptions();
-          for (const s of subs) for (const n of [s.depth, s.inFlight, s.delayed ?? 0, s.deadLettered ?? 0, s.expired ?? 0, s.consumers]) expect(n).toBeGreaterThanOrEqual(0);
+          for (const s of subs) for (const n of [s.depth, s.inFlight, s.delayed ?? 0, s.deadLettered ?? 0, s.expired ?? 0, s.consumers ?? 0]) expect(n).toBeGreaterThanOrEqual(0);
         });
       });
     });
@@ -77,6 +83,7 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
     defineTopicContract(ctx);
     defineMessageContract(ctx);
     defineGroupContract(ctx);
+    defineQueueContract(ctx);
 
     describe('unknown names', () => {
       it('every operation on an unknown topic or group is NOT_FOUND', async () => {

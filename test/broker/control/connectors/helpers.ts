@@ -78,10 +78,22 @@ export interface ContractContext {
   readonly connector: ClusterConnector;
   readonly kafkaBrokers: string[] | null;
   readonly profile: ContractProfile;
+  /** The backend's own queue API, for the queue-subscription test; null when it has none. */
+  readonly queueDriver: QueueDriver | null;
   /** Whether topics may have more than one partition (else every `partitions` becomes 1). */
   readonly multiPartition: boolean;
   /** Creates a topic with the profile's configs plus `configs`; partitions capped by `multiPartition`. */
   createTopic(name: string, partitions?: number, configs?: Record<string, string>): Promise<unknown>;
+}
+
+/** Drives a backend's queue API directly (the connector only reads subscriptions). */
+export interface QueueDriver {
+  /** A subscription on an existing topic that dead-letters after `maxAttempts` deliveries. */
+  createSubscription(topic: string, name: string, maxAttempts: number): Promise<void>;
+  publish(topic: string, values: string[]): Promise<void>;
+  /** Leases up to `max` messages and returns their receipts. */
+  receive(topic: string, subscription: string, max: number): Promise<string[]>;
+  nack(receipt: string): Promise<void>;
 }
 
 /** Runs `body` when the capability is supported; otherwise checks `attempt` is refused as UNSUPPORTED. */

@@ -1,0 +1,21 @@
+/** Response schema of GET /api/v1/clusters/:cluster/overview. */
+import { z } from 'zod';
+import type { ClusterOverview } from '../overview.js';
+import { healthSchema } from './cluster.js';
+
+const groupState = z.enum(['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebalance', 'Dead', 'Unknown']);
+
+export const overviewSchema = z.object({
+  health: healthSchema,
+  counts: z.object({
+    topics: z.number(),
+    partitions: z.number(),
+    groups: z.number().nullable(),
+    subscriptions: z.number().nullable(),
+  }),
+  traffic: z
+    .object({ at: z.number(), messagesIn: z.number(), messagesOut: z.number(), bytesIn: z.number(), bytesOut: z.number() })
+    .nullable()
+    .describe('Cumulative counters since the broker started; rates are differences between two readings'),
+  laggingGroups: z.array(z.object({ groupId: z.string(), state: groupState, totalLag: z.number().nullable() })),
+}) satisfies z.ZodType<ClusterOverview>;

@@ -1,0 +1,170 @@
+/**
+ * The Queues page in real headless Chromium against a real `npm start` (its own server, temp
+ * data dir): an empty state with the curl steps, then a subscription made, published to and
+ * nacked into its dead-letter topic through the queue HTTP API, whose counts the page shows and
+ * whose dead-letter link opens the topic. Screenshot: docs/screenshots/queues.png.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const ADMIN_PASSWORD = 'console test admin password';
+const RUN = Date.now().toString(36);
+const TOPIC = `queues-${RUN}`;
+const SUB = 'billing';
+const WAIT = { timeout: 60_000 };
+
+let dataDir: string;
+let baseUrl: string;
+let server: ChildProcessWithoutNullStreams;
+let output = '';
+let cookie = '';
+let csrfToken = '';
+let browser: Browser;
+let page: Page;
+/** Uncaught page errors and console errors (hydration mismatches among them) in the admin's tab. */
+const problems: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? done(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(output)) {
+    if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function apiCall(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}
+
+async function signIn(p: Page, username: string, password: string, path: string): Promise<void> {
+  await p.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
+  expect(new URL(p.url()).pathname).toBe('/login');
+  await p.getByLabel('User name').fill(username);
+  await p.getByLabel('Password').fill(password);
+  await Promise.all([p.waitForURL((u) => u.pathname === path, WAIT), p.getByRole('button', { name: 'Sign in' }).click()]);
+  await p.waitForLoadState('load');
+}
+
+beforeAll(async () => {
+  const buildLog: string[] = [];
+  try {
+    await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
+  }
+  dataDir = await mkdtemp(join(tmpdir(), 'sluice-queues-page-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    SLUICE_HTTP_HOST: '127.0.0.1',
+    SLUICE_DATA_DIR: dataDir,
+    SLUICE_KAFKA_PORT: '0',
+    SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  };
+  delete env.DATABASE_URL;
+  server = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
+  server.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+  server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
+  await waitForOutput(/\[sluice\] Sluice is ready/, 180_000);
+
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
+  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  csrfToken = ((await login.json()) as { csrfToken: string }).csrfToken;
+
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (err) => problems.push(err.message));
+  // 4xx answers the tests provoke on purpose show up as "Failed to load resource"; those are not bugs.
+  page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(msg.text()));
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server?.pid && server.exitCode === null && server.signalCode === null) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+
+async function ok(path: string, body: unknown): Promise<any> {
+  const res = await apiCall(path, { method: 'POST', body });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${text}`);
+  return text === '' ? null : JSON.parse(text);
+}
+
+describe('console: queue subscriptions in a real browser', () => {
+  it('explains how to create a subscription while there is none', async () => {
+    await signIn(page, 'admin', ADMIN_PASSWORD, '/clusters/built-in/queues');
+    const empty = page.getByTestId('queues-empty');
+    await empty.waitFor(WAIT);
+    expect(await empty.innerText()).toContain('/api/v1/queues/orders/subscriptions');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).getAttribute('aria-current')).toBe('page');
+  }, 120_000);
+
+  it('shows the counts of a subscription, live, and links to its dead-letter topic', async () => {
+    await ok('/api/v1/clusters/built-in/topics', { name: TOPIC, partitions: 1 });
+    await ok(`/api/v1/queues/${TOPIC}/subscriptions`, { name: SUB, config: { maxAttempts: 1 } });
+    const values = ['a', 'b', 'c', 'd', 'e'].map((v) => ({ key: v, value: v }));
+    await ok(`/api/v1/queues/${TOPIC}/messages`, { messages: values });
+    const received = (await ok(`/api/v1/queues/${TOPIC}/subscriptions/${SUB}/receive`, { max: 2, waitMs: 5000 })) as { messages: Array<{ receipt: string }> };
+    expect(received.messages).toHaveLength(2);
+    // maxAttempts 1: this nack dead-letters the message; the other stays in flight.
+    await ok('/api/v1/queues/nack', { receipt: received.messages[0]!.receipt, reason: 'browser test' });
+
+    const row = page.locator(`[data-testid="queue-row"][data-topic="${TOPIC}"][data-subscription="${SUB}"]`);
+    // The page refreshes on its own (TanStack Query polling): no reload.
+    await row.waitFor(WAIT);
+    await expect.poll(async () => row.getByTestId('queue-dead').innerText(), { timeout: 60_000 }).toBe('1');
+    expect(await row.getByTestId('queue-depth').innerText()).toBe('3');
+    expect(await row.getByTestId('queue-inflight').innerText()).toBe('1');
+    expect(await row.getByTestId('queue-expired').innerText()).toBe('0');
+    await page.screenshot({ path: join(SHOTS, 'queues.png') });
+
+    await Promise.all([page.waitForURL((u) => u.pathname === `/clusters/built-in/topics/${TOPIC}.${SUB}.dlq`, WAIT), row.getByTestId('queue-dlq-link').click()]);
+    await page.getByTestId('topic-name').waitFor(WAIT);
+    expect(await page.getByTestId('topic-name').innerText()).toBe(`${TOPIC}.${SUB}.dlq`);
+    expect(problems).toEqual([]);
+  }, 180_000);
+});
