@@ -28,6 +28,8 @@ export type SluiceErrorCode =
   | 'MESSAGE_SETTLED' // the message was already acked, dead-lettered or archived
   | 'BACKLOG_FULL' // publish refused: a subscription of the topic is at the topic's backlog limit
   | 'QUEUE_STATE_FAILED' // the durable queue state journal failed; the queue layer stopped
+  | 'UNKNOWN_TRANSACTION' // no transactional (half) message batch has this id (or it was long forgotten)
+  | 'TRANSACTION_CONFLICT' // commit of a rolled-back transaction, or rollback of a committed one
   // accounts (server/auth)
   | 'AUTH_FAILED' // unknown user, wrong password or disabled account: deliberately one code
   | 'ACCOUNT_LOCKED' // too many consecutive failed logins; retry after details.retryAfterSeconds

@@ -17,6 +17,8 @@ import { publish } from './publish.js';
 import { receive } from './receive.js';
 import { ack, expireLeases, extend, nack } from './settle.js';
 import { QueueState, type QueueEvent, type SubState } from './state.js';
+import { CheckBacks, type CheckBackOptions } from './transactions-checkback.js';
+import { Transactions, type PendingTransaction, type PrepareOptions, type TransactionOutcome } from './transactions.js';
 import type { SubscriptionConfigInput } from './subscription-config.js';
 import { validateTopicTtl } from './ttl.js';
 import { createSubscription, deleteSubscription, describeSubscription, listSubscriptions, updateSubscription, type CreateSubscriptionOptions } from './subscriptions.js';
@@ -35,6 +37,8 @@ export interface QueueEngineOptions {
    * publish to a topic after a start reads this much of the topic. */
   idempotencyWindowMs?: number;
   logger?: Logger;
+  /** Check-back retries of transactional (half) messages. */
+  checkBack?: CheckBackOptions;
 }
 
 type EngineState = 'open' | 'closing' | 'closed';
@@ -56,6 +60,8 @@ export class QueueEngine {
   private readonly running = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly txns: Transactions;
+  private readonly checkBacks: CheckBacks;
 
   constructor(
     private readonly store: LogStore,
@@ -82,6 +88,8 @@ export class QueueEngine {
       exclusive: (sub, fn) => this.exclusive(sub, fn),
       track: (work) => this.track(work),
     };
+    this.txns = new Transactions(this.ctx);
+    this.checkBacks = new CheckBacks(this.ctx, this.txns, options.checkBack);
   }
 
   /** Replays the journal (snapshot plus later events) and starts the timer. The journal's topic
@@ -91,6 +99,7 @@ export class QueueEngine {
       for await (const ev of StateJournal.replay(this.store)) this.state.apply(ev);
     }
     this.unsubscribe = this.store.onAppend((topic) => this.wake(topic));
+    this.txns.resumeCommits();
     const tickMs = this.options.tickMs ?? 100;
     if (tickMs > 0) {
       this.timer = setInterval(() => this.tick(), tickMs);
@@ -143,6 +152,20 @@ export class QueueEngine {
     return extend(this.ctx, receipt, ms);
   }
 
+  /** Stores a batch no consumer sees until commit (transactions.ts). */
+  prepare(topic: string, messages: readonly PublishMessage[], options: PrepareOptions): Promise<{ transactionId: string }> {
+    return this.txns.prepare(topic, messages, options);
+  }
+  commitTransaction(id: string): Promise<TransactionOutcome> {
+    return this.txns.commit(id);
+  }
+  rollbackTransaction(id: string): Promise<TransactionOutcome> {
+    return this.txns.rollback(id);
+  }
+  listPendingTransactions(topic?: string): PendingTransaction[] {
+    return this.txns.listPending(topic);
+  }
+
   /** Sets (or with null clears) the default TTL of messages of `topic` without their own. */
   async setTopicTtl(topic: string, defaultTtlMs: number | null): Promise<void> {
     this.assertOpen();
@@ -169,6 +192,8 @@ export class QueueEngine {
   tick(): void {
     if (this.status !== 'open' || this.journal.error) return;
     for (const sub of this.state.subs.values()) expireLeases(this.ctx, sub);
+    this.checkBacks.tick();
+    this.txns.resumeCommits();
   }
 
   /** Resolves when every journal write so far is durable and a snapshot is written (tests). */

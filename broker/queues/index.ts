@@ -5,6 +5,8 @@ export { H as DEAD_LETTER_HEADERS, parseDeadLetterProvenance, type DeadLetterPro
 export { DELIVER_AT_HEADER } from './delay.js';
 export { IDEMPOTENCY_HEADER } from './idempotency.js';
 export { archiveTopicOf, EXPIRES_AT_HEADER, EXPIRED_REASON_HEADER, TTL_HEADER } from './ttl.js';
+export type { PendingTransaction, PrepareOptions, TransactionOutcome } from './transactions.js';
+export type { CheckBackOptions } from './transactions-checkback.js';
 export type { CreateSubscriptionOptions } from './subscriptions.js';
 export type { SubscriptionConfigInput } from './subscription-config.js';
 export * from './types.js';

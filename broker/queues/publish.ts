@@ -102,7 +102,8 @@ function choosePartition(ctx: QueueContext, topic: string, partitions: number, m
   return next % partitions;
 }
 
-function checkMessage(m: PublishMessage, index: number): void {
+/** Throws a precise INVALID_REQUEST for a malformed message (transactions.ts validates with it too). */
+export function checkMessage(m: PublishMessage, index: number): void {
   if (typeof m !== 'object' || m === null) throw new SluiceError('INVALID_REQUEST', `message ${index} is not an object`);
   const okBytes = (v: unknown) => v === null || typeof v === 'string' || Buffer.isBuffer(v);
   if (!okBytes(m.value)) throw new SluiceError('INVALID_REQUEST', `message ${index}: value must be a string, Buffer or null`);

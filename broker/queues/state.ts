@@ -12,6 +12,7 @@
  */
 import type { DecodedRecord } from '../records/decoder.js';
 import { TimeHeap } from './heap.js';
+import { TxnTable, type TxnEvent, type TxnRecord } from './transactions-state.js';
 import type { SubscriptionConfig, SubscriptionInfo } from './types.js';
 
 export type SettleHow = 'ack' | 'dead' | 'expired';
@@ -42,7 +43,8 @@ export type QueueEvent =
   | { e: 'done'; topic: string; name: string; p: number; o: number[]; how: SettleHow }
   | { e: 'topic'; topic: string; defaultTtlMs: number | null }
   | { e: 'backlog'; topic: string; max: number | null }
-  | { e: 'snap'; subs: SubSnapshot[]; topicTtl?: Record<string, number>; backlog?: Record<string, number> };
+  | TxnEvent
+  | { e: 'snap'; subs: SubSnapshot[]; topicTtl?: Record<string, number>; backlog?: Record<string, number>; txns?: TxnRecord[] };
 
 export interface SubSnapshot {
   info: SubscriptionInfo;
@@ -240,6 +242,8 @@ export class QueueState {
   readonly topicTtl = new Map<string, number>();
   /** Per-topic backlog limit (messages unsettled in any one subscription). */
   readonly backlogLimit = new Map<string, number>();
+  /** Transactional (half) messages, pending and recently ended (transactions-state.ts). */
+  readonly txns = new TxnTable();
 
   get(topic: string, name: string): SubState | undefined {
     return this.subs.get(subKey(topic, name));
@@ -262,7 +266,12 @@ export class QueueState {
         for (const [t, ttl] of Object.entries(ev.topicTtl ?? {})) this.topicTtl.set(t, ttl);
         for (const [t, max] of Object.entries(ev.backlog ?? {})) this.backlogLimit.set(t, max);
         for (const s of ev.subs) this.subs.set(subKey(s.info.topic, s.info.name), SubState.fromSnapshot(s));
+        this.txns.restore(ev.txns ?? []);
         return;
+      case 'txn':
+      case 'txn-check':
+      case 'txn-state':
+        return this.txns.apply(ev);
       case 'sub': {
         const existing = this.get(ev.info.topic, ev.info.name);
         if (existing) {
@@ -289,6 +298,6 @@ export class QueueState {
   }
 
   snapshot(): Extract<QueueEvent, { e: 'snap' }> {
-    return { e: 'snap', subs: [...this.subs.values()].map((s) => s.snapshot()), topicTtl: Object.fromEntries(this.topicTtl), backlog: Object.fromEntries(this.backlogLimit) };
+    return { e: 'snap', subs: [...this.subs.values()].map((s) => s.snapshot()), topicTtl: Object.fromEntries(this.topicTtl), backlog: Object.fromEntries(this.backlogLimit), txns: this.txns.snapshot() };
   }
 }

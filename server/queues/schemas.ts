@@ -103,3 +103,37 @@ export const topicSettingsBodySchema = z
   })
   .partial()
   .strict();
+
+/** Transactional (half) messages: a publish body plus when and whom to ask if neither commit nor
+ * rollback arrives (broker/queues/transactions.ts). */
+export const prepareBodySchema = publishBodySchema.extend({
+  checkBackUrl: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+    .optional(),
+  timeoutMs: z.number().int().min(1).max(7 * 24 * 3600_000),
+});
+export const prepareResponseSchema = z.object({ transactionId: z.string() });
+export const transactionParams = z.object({ id: z.string().min(1).max(100) });
+export const transactionOutcomeSchema = z.object({
+  transactionId: z.string(),
+  state: z.enum(['committed', 'rolledback']),
+  results: z.array(z.object({ partition: z.number(), offset: z.number() })).optional(),
+});
+export const pendingTransactionsQuery = z.object({ topic: name.optional() });
+export const pendingTransactionsResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      transactionId: z.string(),
+      topic: z.string(),
+      state: z.enum(['pending', 'committing']),
+      messages: z.number(),
+      createdAt: z.number(),
+      ageMs: z.number(),
+      deadline: z.number(),
+      checkBackAttempts: z.number(),
+      checkBackUrl: z.string().optional(),
+    }),
+  ),
+});

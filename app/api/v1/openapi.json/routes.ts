@@ -35,6 +35,10 @@ import * as queueSettings from '../queues/[topic]/settings/route.js';
 import * as queueSubscriptions from '../queues/[topic]/subscriptions/route.js';
 import * as queueSubscription from '../queues/[topic]/subscriptions/[subscription]/route.js';
 import * as queueReceive from '../queues/[topic]/subscriptions/[subscription]/receive/route.js';
+import * as queuePrepare from '../queues/[topic]/transactions/route.js';
+import * as queueTransactions from '../queues/transactions/route.js';
+import * as queueTxnCommit from '../queues/transactions/[id]/commit/route.js';
+import * as queueTxnRollback from '../queues/transactions/[id]/rollback/route.js';
 import * as tokens from '../tokens/route.js';
 import * as token from '../tokens/[id]/route.js';
 import * as users from '../users/route.js';
@@ -71,6 +75,10 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/queues/[topic]/subscriptions', module: queueSubscriptions },
   { path: '/api/v1/queues/[topic]/subscriptions/[subscription]', module: queueSubscription },
   { path: '/api/v1/queues/[topic]/subscriptions/[subscription]/receive', module: queueReceive },
+  { path: '/api/v1/queues/[topic]/transactions', module: queuePrepare },
+  { path: '/api/v1/queues/transactions', module: queueTransactions },
+  { path: '/api/v1/queues/transactions/[id]/commit', module: queueTxnCommit },
+  { path: '/api/v1/queues/transactions/[id]/rollback', module: queueTxnRollback },
   { path: '/api/v1/tokens', module: tokens },
   { path: '/api/v1/tokens/[id]', module: token },
   { path: '/api/v1/users', module: users },
