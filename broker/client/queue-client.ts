@@ -120,6 +120,26 @@ export class QueueClient {
     return (await this.call('POST', '/api/v1/queues/extend', { receipt, ms })) as { leaseExpiresAt: number };
   }
 
+  /**
+   * Prepares transactional (half) messages: stored durably, delivered to no one until
+   * `commitTransaction`. If neither commit nor rollback arrives within `timeoutMs`, the broker
+   * POSTs `{ transactionId, topic, messages }` to `checkBackUrl` and acts on its
+   * `{ "action": "commit" | "rollback" | "unknown" }`. Not retried (a retry would prepare twice).
+   */
+  async prepareTransaction(topic: string, messages: OutgoingMessage[], options: { timeoutMs: number; checkBackUrl?: string }): Promise<{ transactionId: string }> {
+    return (await this.call('POST', `/api/v1/queues/${enc(topic)}/transactions`, { messages: messages.map((m) => encode(m)), ...options })) as { transactionId: string };
+  }
+
+  /** Makes a prepared transaction's messages visible, exactly once; safe to retry. */
+  async commitTransaction(transactionId: string): Promise<{ state: 'committed'; results?: { partition: number; offset: number }[] }> {
+    return (await this.call('POST', `/api/v1/queues/transactions/${enc(transactionId)}/commit`, {})) as { state: 'committed' };
+  }
+
+  /** Discards a prepared transaction's messages; safe to retry. */
+  async rollbackTransaction(transactionId: string): Promise<void> {
+    await this.call('POST', `/api/v1/queues/transactions/${enc(transactionId)}/rollback`, {});
+  }
+
   async createSubscription(topic: string, name: string, options: { startAt?: 'earliest' | 'latest'; config?: Record<string, unknown> } = {}): Promise<unknown> {
     return this.call('POST', `/api/v1/queues/${enc(topic)}/subscriptions`, { name, ...options });
   }

@@ -94,4 +94,16 @@ describe('QueueClient against npm start', () => {
     const got = await plain.receive(topic, 'workers', { max: 10, waitMs: 1000 });
     expect(got.map((m) => m.text())).toEqual(['exactly once']);
   });
+
+  it('a prepared transaction is invisible until commit; a rolled-back one never appears', async () => {
+    const { topic, client } = await freshQueue();
+    const kept = await client.prepareTransaction(topic, [{ value: 'kept' }], { timeoutMs: 60_000 });
+    const dropped = await client.prepareTransaction(topic, [{ value: 'dropped' }], { timeoutMs: 60_000 });
+    expect(await client.receive(topic, 'workers', { max: 10, waitMs: 300 })).toEqual([]);
+    expect((await client.commitTransaction(kept.transactionId)).state).toBe('committed');
+    await client.commitTransaction(kept.transactionId); // a retried commit publishes nothing more
+    await client.rollbackTransaction(dropped.transactionId);
+    const got = await client.receive(topic, 'workers', { max: 10, waitMs: 2000 });
+    expect(got.map((m) => m.text())).toEqual(['kept']);
+  });
 });
