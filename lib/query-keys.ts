@@ -21,6 +21,7 @@ export const clusterKeys = {
   groups: (cluster: string) => [...clusterKeys.all(cluster), 'groups'] as const,
   groupList: (cluster: string) => [...clusterKeys.groups(cluster), 'list'] as const,
   group: (cluster: string, group: string) => [...clusterKeys.groups(cluster), 'detail', group] as const,
+  groupLag: (cluster: string, group: string, minutes: number) => [...clusterKeys.group(cluster, group), 'lag', minutes] as const,
   queues: (cluster: string) => [...clusterKeys.all(cluster), 'queues'] as const,
   queueList: (cluster: string) => [...clusterKeys.queues(cluster), 'list'] as const,
 };

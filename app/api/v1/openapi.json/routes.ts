@@ -25,6 +25,7 @@ import * as clusterMessageSearch from '../clusters/[cluster]/topics/[topic]/mess
 import * as clusterGroups from '../clusters/[cluster]/groups/route.js';
 import * as clusterGroup from '../clusters/[cluster]/groups/[group]/route.js';
 import * as clusterGroupReset from '../clusters/[cluster]/groups/[group]/reset-offsets/route.js';
+import * as clusterGroupLag from '../clusters/[cluster]/groups/[group]/lag/route.js';
 import * as clusterQueues from '../clusters/[cluster]/queues/route.js';
 import * as queueAck from '../queues/ack/route.js';
 import * as queueExtend from '../queues/extend/route.js';
@@ -65,6 +66,7 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/clusters/[cluster]/groups', module: clusterGroups },
   { path: '/api/v1/clusters/[cluster]/groups/[group]', module: clusterGroup },
   { path: '/api/v1/clusters/[cluster]/groups/[group]/reset-offsets', module: clusterGroupReset },
+  { path: '/api/v1/clusters/[cluster]/groups/[group]/lag', module: clusterGroupLag },
   { path: '/api/v1/clusters/[cluster]/queues', module: clusterQueues },
   { path: '/api/v1/queues/ack', module: queueAck },
   { path: '/api/v1/queues/extend', module: queueExtend },

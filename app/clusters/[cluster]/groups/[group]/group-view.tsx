@@ -1,32 +1,24 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import type { GroupDetail } from '../../../../../broker/control/connectors/index.js';
 import { api, clusterPath } from '../../../../../lib/api-client.js';
 import { formatCount, plural } from '../../../../../lib/format.js';
 import { clusterKeys } from '../../../../../lib/query-keys.js';
 import { useCan } from '../../../../shell/session-context';
 import { GroupActions } from './group-actions';
-import { LagChart, type LagSample } from './lag-chart';
+import { LagChart } from './lag-chart';
 
 const POLL_MS = 3_000;
-/** Ten minutes of samples at the poll rate; older ones scroll off the chart. */
-const MAX_SAMPLES = 200;
 
 export function GroupView({ cluster, initial }: { cluster: string; initial: GroupDetail }) {
   const canWrite = useCan('operator');
-  const { data: group = initial, error, dataUpdatedAt } = useQuery({
+  const { data: group = initial, error } = useQuery({
     queryKey: clusterKeys.group(cluster, initial.groupId),
     queryFn: ({ signal }) => api<GroupDetail>(clusterPath(cluster, 'groups', initial.groupId), { signal }),
     initialData: initial,
     refetchInterval: POLL_MS,
   });
-  // Samples live in this tab only: the lag history starts when the page opens.
-  const [samples, setSamples] = useState<LagSample[]>([]);
-  useEffect(() => {
-    setSamples((s) => [...s.slice(-(MAX_SAMPLES - 1)), { t: dataUpdatedAt || Date.now(), lag: group.totalLag ?? 0 }]);
-  }, [dataUpdatedAt, group.totalLag]);
 
   return (
     <>
@@ -47,10 +39,7 @@ export function GroupView({ cluster, initial }: { cluster: string; initial: Grou
       {error && <p className="bad">{(error as Error).message}</p>}
       <div className="panel">
         <h2>Lag over time</h2>
-        <p className="muted" style={{ marginTop: -6, fontSize: 13 }}>
-          Sampled every {POLL_MS / 1000} s while this page is open; history starts when you open it.
-        </p>
-        <LagChart samples={samples} />
+        <LagChart cluster={cluster} group={initial.groupId} />
       </div>
       <div className="panel">
         <h2>Partitions</h2>
