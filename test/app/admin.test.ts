@@ -6,7 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSignIn, browserSignIn, launchChromium, ROOT, startSluice, type RunningSluice } from './admin-helpers.js';
+import { apiSignIn, browserSignIn, launchChromium, ROOT, startSluice, type RunningSluice } from './real-sluice.js';
 
 const ADMIN_PASSWORD = 'admin pages test password';
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');

@@ -5,19 +5,13 @@
  * preview, delete the topic with typed confirmation, and check a viewer sees no mutating controls.
  * Screenshots of every main page go to docs/screenshots/.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../../scripts/build-if-stale.js';
+import { apiSignIn, launchChromium, ROOT, startSluice, type RunningSluice } from './real-sluice.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 const ADMIN_PASSWORD = 'console test admin password';
 const VIEWER_PASSWORD = 'console test viewer password';
@@ -26,10 +20,8 @@ const TOPIC = `console-${RUN}`;
 const GROUP = `console-group-${RUN}`;
 const WAIT = { timeout: 60_000 };
 
-let dataDir: string;
+let sluice: RunningSluice;
 let baseUrl: string;
-let server: ChildProcessWithoutNullStreams;
-let output = '';
 let cookie = '';
 let csrfToken = '';
 let kafka: Kafka;
@@ -37,27 +29,6 @@ let browser: Browser;
 let page: Page;
 /** Uncaught page errors and console errors (hydration mismatches among them) in the admin's tab. */
 const problems: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? done(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(output)) {
-    if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function apiCall(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   return fetch(`${baseUrl}${path}`, {
@@ -96,42 +67,14 @@ async function consumeAll(consumer: Consumer, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const buildLog: string[] = [];
-  try {
-    await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
-  }
-  dataDir = await mkdtemp(join(tmpdir(), 'sluice-console-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    SLUICE_HTTP_HOST: '127.0.0.1',
-    SLUICE_DATA_DIR: dataDir,
-    SLUICE_KAFKA_PORT: '0',
-    SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  };
-  delete env.DATABASE_URL;
-  server = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
-  server.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
-  server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
-  await waitForOutput(/\[sluice\] Sluice is ready/, 180_000);
-
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}`);
-  cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  csrfToken = ((await login.json()) as { csrfToken: string }).csrfToken;
+  sluice = await startSluice(ADMIN_PASSWORD);
+  baseUrl = sluice.baseUrl;
+  ({ cookie, csrfToken } = await apiSignIn(baseUrl, 'admin', ADMIN_PASSWORD));
   const status = (await (await apiCall('/api/v1/broker')).json()) as { kafkaListener: { port: number } };
   kafka = new Kafka({ clientId: 'sluice-console-test', brokers: [`127.0.0.1:${status.kafkaListener.port}`], logLevel: logLevel.NOTHING });
 
   await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => problems.push(err.message));
@@ -141,14 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server?.pid && server.exitCode === null && server.signalCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await sluice?.stop();
 });
 
 describe('console: topics, messages and consumer groups in a real browser', () => {

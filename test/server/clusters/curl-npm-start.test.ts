@@ -4,33 +4,16 @@
  * produce, browse, search, preview a reset, and delete with the typed confirmation, all with
  * `Authorization: Bearer`. Reuses a fresh production build (rebuilds first when it is stale).
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale } from '../../../scripts/build-if-stale.js';
+import { startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const ADMIN_PASSWORD = 'curl test admin password';
 
 let dataDir = '';
 let base = '';
-let server: ChildProcessWithoutNullStreams | undefined;
-let output = '';
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? done(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+let sluice: RunningSluice | undefined;
 
 /** Runs curl; returns the HTTP status and the body (JSON when it parses). */
 function curl(args: string[]): Promise<{ status: number; body: any }> {
@@ -51,44 +34,13 @@ function curl(args: string[]): Promise<{ status: number; body: any }> {
 }
 
 beforeAll(async () => {
-  const buildLog: string[] = [];
-  try {
-    await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
-  }
-  dataDir = await mkdtemp(join(tmpdir(), 'sluice-curl-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    SLUICE_HTTP_HOST: '127.0.0.1',
-    SLUICE_DATA_DIR: dataDir,
-    SLUICE_KAFKA_PORT: '0',
-    SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  };
-  delete env.DATABASE_URL;
-  server = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
-  server.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
-  server.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const deadline = Date.now() + 180_000;
-  while (!output.includes('Sluice is ready')) {
-    if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start was not ready in time:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  sluice = await startSluice(ADMIN_PASSWORD);
+  base = sluice.baseUrl;
+  dataDir = sluice.dataDir;
 }, 20 * 60_000);
 
 afterAll(async () => {
-  if (server?.pid && server.exitCode === null && server.signalCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await sluice?.stop();
 });
 
 describe('the cluster API with curl against npm start', () => {

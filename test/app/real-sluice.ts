@@ -1,7 +1,8 @@
 /**
  * A real Sluice (`npm start` on a free port, temp data dir, first admin from
- * SLUICE_ADMIN_PASSWORD) and real Chromium for the admin page tests. Same start pattern as
- * server.test.ts: the production build is reused when fresh, rebuilt otherwise.
+ * SLUICE_ADMIN_PASSWORD) and real Chromium, for the tests that drive the running product: the
+ * console pages (console, overview, queues, admin) and the curl walkthrough. Same start pattern
+ * as server.test.ts: the production build is reused when fresh, rebuilt otherwise.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,7 +46,7 @@ export async function startSluice(adminPassword: string): Promise<RunningSluice>
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-admin-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-app-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
