@@ -3,13 +3,15 @@
  * `sync` flush policy (publish resolves after fdatasync — tier B, like RabbitMQ's persistent
  * messages with confirms) and the queue engine on top. Publishes go in batches of up to
  * PUBLISH_BATCH messages per call (the HTTP API's batch publish), with `window` messages
- * unconfirmed at most; receives lease `batch` messages and acknowledge them in one batch ack.
+ * unconfirmed at most; messages are consumed the way a prefetching RabbitMQ consumer takes them
+ * (see pipelined-consumer.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../broker/logger.js';
 import { startQueues, type QueueEngine } from '../../broker/queues/index.js';
 import { FileLogStore } from '../../broker/storage/file-log-store.js';
+import { consumePipelined } from './pipelined-consumer.js';
 import { sluiceHttpTarget } from './sluice-http.js';
 import type { QueueBenchTarget } from './types.js';
 
@@ -50,13 +52,11 @@ export function sluiceInProcessTarget(baseDir: string): QueueBenchTarget {
     },
     async consume(count, batch, onMessage) {
       const q = engine!;
-      let received = 0;
-      while (received < count) {
-        const messages = await q.receive(topic, subscription, { max: Math.min(batch, count - received), leaseMs: 60_000, waitMs: 1000 });
+      await consumePipelined(count, batch, async (max) => {
+        const messages = await q.receive(topic, subscription, { max, leaseMs: 60_000, waitMs: 1000 });
         for (const m of messages) onMessage(m.value!);
-        if (messages.length > 0) await q.ack(messages.map((m) => m.receipt));
-        received += messages.length;
-      }
+        return messages.map((m) => m.receipt);
+      }, (receipts) => q.ack(receipts));
     },
     async teardown() {
       await engine?.close();

@@ -28,7 +28,7 @@ export function resolveLease(ctx: QueueContext, receipt: unknown): Lease {
   if (!sub) throw new SluiceError('INVALID_RECEIPT', `receipt names subscription ${r.subscription} of ${r.topic}, which does not exist`, where);
   const ps = sub.parts.get(r.partition);
   if (ps?.isSettled(r.offset)) throw new SluiceError('MESSAGE_SETTLED', `message ${r.topic}/${r.partition}@${r.offset} was already acked, dead-lettered or archived for ${r.subscription}`, where);
-  if (ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset))) {
+  if (ctx.settling.size > 0 && ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset))) {
     throw new SluiceError('STALE_RECEIPT', `message ${r.topic}/${r.partition}@${r.offset} is being dead-lettered`, where);
   }
   const meta = ps?.meta.get(r.offset);
@@ -52,13 +52,13 @@ export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Prom
   }
   const leases: Lease[] = [];
   const failures: Array<{ index: number; code: string; message: string }> = [];
-  const seen = new Set<string>();
+  // A message has one meta object per subscription, so the object identifies it in the batch.
+  const seen = new Set<MessageMeta>();
   receipts.forEach((receipt, index) => {
     try {
       const l = resolveLease(ctx, receipt);
-      const id = settlingKey(l.sub.info.topic, l.sub.info.name, l.p, l.o);
-      if (seen.has(id)) throw new SluiceError('INVALID_REQUEST', `receipt ${index} repeats an earlier receipt of the same batch`);
-      seen.add(id);
+      if (seen.has(l.meta)) throw new SluiceError('INVALID_REQUEST', `receipt ${index} repeats an earlier receipt of the same batch`);
+      seen.add(l.meta);
       leases.push(l);
     } catch (err) {
       if (!(err instanceof SluiceError)) throw err;
