@@ -1,7 +1,7 @@
 /**
  * Consumer-group members of any client library as real processes, SIGKILLed (no LeaveGroup, no
  * final commit), against the standalone broker process — one suite, run per client by
- * confluent-kafka-crash.test.ts and platformatic-crash.test.ts:
+ * kafkajs-crash.test.ts, confluent-kafka-crash.test.ts and platformatic-crash.test.ts:
  * - a member that dies is evicted after its session timeout; the survivor takes its partitions
  *   and nothing is lost;
  * - the consumer and the broker both killed mid-stream resume, after both restart, exactly at the
