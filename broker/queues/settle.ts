@@ -108,14 +108,18 @@ export function expireLeases(ctx: QueueContext, sub: SubState): void {
   for (;;) {
     const due = sub.leaseHeap.popDue(now);
     if (!due) return;
-    const meta = sub.part(due.p).meta.get(due.o);
-    if (!meta || meta.state !== 'leased' || meta.tok !== due.tok || meta.until !== due.at) continue;
-    if (ctx.settling.has(settlingKey(sub.info.topic, sub.info.name, due.p, due.o))) continue;
-    ctx.track(
-      fail(ctx, { sub, p: due.p, o: due.o, meta }, 'lease-expired', undefined).catch((err) => {
-        ctx.logger.error('queue lease expiry failed', { topic: sub.info.topic, subscription: sub.info.name, partition: due.p, offset: due.o, error: String(err) });
-      }),
-    );
+    const ps = sub.part(due.p);
+    // Offsets acked, re-leased or extended since are skipped: their meta no longer matches.
+    for (const o of due.o) {
+      const meta = ps.meta.get(o);
+      if (!meta || meta.state !== 'leased' || meta.tok !== due.tok || meta.until !== due.at) continue;
+      if (ctx.settling.has(settlingKey(sub.info.topic, sub.info.name, due.p, o))) continue;
+      ctx.track(
+        fail(ctx, { sub, p: due.p, o, meta }, 'lease-expired', undefined).catch((err) => {
+          ctx.logger.error('queue lease expiry failed', { topic: sub.info.topic, subscription: sub.info.name, partition: due.p, offset: o, error: String(err) });
+        }),
+      );
+    }
   }
 }
 

@@ -98,7 +98,9 @@ export class SubState {
   readonly counters = { acked: 0, deadLettered: 0, expired: 0 };
   inFlight = 0;
   retrying = 0;
-  readonly leaseHeap = new TimeHeap<{ at: number; p: number; o: number; tok: string }>();
+  /** Lease ends, one entry per lease event (all its offsets share `until` and the token), so a
+   * receive of 500 messages adds one entry, not 500 that outlive their acks. */
+  readonly leaseHeap = new TimeHeap<{ at: number; p: number; o: readonly number[]; tok: string }>();
   readonly retryHeap = new TimeHeap<{ at: number; p: number; o: number }>();
   /** Ordering: key -> the earliest outstanding message with it, as `p:o`. */
   readonly keyHolds = new Map<string, string>();
@@ -139,8 +141,8 @@ export class SubState {
       if (key !== undefined) m.key = key;
       ps.meta.set(o, m);
       if (typeof m.key === 'string') this.keyHolds.set(m.key, `${ev.p}:${o}`);
-      this.leaseHeap.push({ at: ev.until, p: ev.p, o, tok: ev.tok });
     });
+    this.leaseHeap.push({ at: ev.until, p: ev.p, o: ev.o, tok: ev.tok });
   }
 
   /** leased -> leased with a later (or earlier) end. */
@@ -148,7 +150,7 @@ export class SubState {
     const m = this.part(ev.p).meta.get(ev.o);
     if (!m || m.state !== 'leased' || m.tok !== ev.tok) return;
     m.until = ev.until;
-    this.leaseHeap.push({ at: ev.until, p: ev.p, o: ev.o, tok: ev.tok });
+    this.leaseHeap.push({ at: ev.until, p: ev.p, o: [ev.o], tok: ev.tok });
   }
 
   /** leased -> retry at `due` (nack or lease expiry). Keeps the key held, so FIFO holds. */
@@ -220,7 +222,7 @@ export class SubState {
         ps.meta.set(o, m);
         if (m.state === 'leased') {
           sub.inFlight++;
-          sub.leaseHeap.push({ at: m.until!, p: part.p, o, tok: m.tok! });
+          sub.leaseHeap.push({ at: m.until!, p: part.p, o: [o], tok: m.tok! });
         } else {
           sub.retrying++;
           sub.retryHeap.push({ at: m.due!, p: part.p, o });
