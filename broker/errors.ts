@@ -30,6 +30,7 @@ export type SluiceErrorCode =
   | 'QUEUE_STATE_FAILED' // the durable queue state journal failed; the queue layer stopped
   | 'UNKNOWN_TRANSACTION' // no transactional (half) message batch has this id (or it was long forgotten)
   | 'TRANSACTION_CONFLICT' // commit of a rolled-back transaction, or rollback of a committed one
+  | 'RETENTION_DEFERRED' // retention keeps a segment this run: a queue message in it is being moved to the archive or dead-letter topic
   // accounts (server/auth)
   | 'AUTH_FAILED' // unknown user, wrong password or disabled account: deliberately one code
   | 'ACCOUNT_LOCKED' // too many consecutive failed logins; retry after details.retryAfterSeconds

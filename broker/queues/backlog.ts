@@ -1,5 +1,6 @@
 /**
- * Backlog limit per topic (overflow policy: reject). The backlog of a topic is the largest number
+ * Backlog limit per topic, overflow policy `reject` (`archive-oldest`: backlog-archive.ts, which
+ * also picks between the two on publish). The backlog of a topic is the largest number
  * of unsettled messages in any one of its subscriptions; a publish that would take it past the
  * limit is refused with BACKLOG_FULL and appends nothing. A topic without subscriptions has no
  * backlog. Checked when the publish starts: publishes running at the same moment can overshoot

@@ -21,6 +21,8 @@ import { CheckBacks, type CheckBackOptions } from './transactions-checkback.js';
 import { Transactions, type PendingTransaction, type PrepareOptions, type TransactionOutcome } from './transactions.js';
 import type { SubscriptionConfigInput } from './subscription-config.js';
 import { validateTopicTtl } from './ttl.js';
+import { archiveBeforeRetention } from './retention-guard.js';
+import { validateArchiveBeforeRetention, validateBacklogPolicy, type BacklogPolicy } from './topic-policy.js';
 import { createSubscription, deleteSubscription, describeSubscription, listSubscriptions, updateSubscription, type CreateSubscriptionOptions } from './subscriptions.js';
 import type { NackOptions, PublishMessage, PublishResult, ReceivedMessage, ReceiveOptions, SubscriptionDescription, SubscriptionInfo } from './types.js';
 
@@ -99,6 +101,7 @@ export class QueueEngine {
       for await (const ev of StateJournal.replay(this.store)) this.state.apply(ev);
     }
     this.unsubscribe = this.store.onAppend((topic) => this.wake(topic));
+    this.store.setBeforeRetentionDelete(this.beforeRetentionDelete);
     this.txns.resumeCommits();
     const tickMs = this.options.tickMs ?? 100;
     if (tickMs > 0) {
@@ -112,6 +115,7 @@ export class QueueEngine {
     this.status = 'closing';
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    this.store.setBeforeRetentionDelete(undefined);
     for (const set of this.waiters.values()) for (const w of set) w();
     // Twice: a receive that finishes can start an archive move, a move can finish a receive.
     for (let i = 0; i < 2; i++) await Promise.allSettled([...this.running]);
@@ -187,6 +191,35 @@ export class QueueEngine {
   backlogLimit(topic: string): number | null {
     return this.state.backlogLimit.get(topic) ?? null;
   }
+
+  /** What a publish into a full backlog does: 'reject' (default) or 'archive-oldest' (backlog-archive.ts). */
+  async setBacklogPolicy(topic: string, policy: BacklogPolicy): Promise<void> {
+    this.assertOpen();
+    if (!this.store.getTopic(topic)) throw new SluiceError('UNKNOWN_TOPIC', `topic ${topic} does not exist`, { topic });
+    await this.ctx.commit([{ e: 'policy', topic, backlogPolicy: validateBacklogPolicy(policy) }]);
+  }
+
+  backlogPolicy(topic: string): BacklogPolicy {
+    return this.state.policies.get(topic).backlogPolicy;
+  }
+
+  /** Whether retention archives unsettled messages before deleting them (default true; retention-guard.ts). */
+  async setArchiveBeforeRetention(topic: string, on: boolean): Promise<void> {
+    this.assertOpen();
+    if (!this.store.getTopic(topic)) throw new SluiceError('UNKNOWN_TOPIC', `topic ${topic} does not exist`, { topic });
+    await this.ctx.commit([{ e: 'policy', topic, archiveBeforeRetention: validateArchiveBeforeRetention(on) }]);
+  }
+
+  archiveBeforeRetention(topic: string): boolean {
+    return this.state.policies.get(topic).archiveBeforeRetention;
+  }
+
+  /** The store's before-retention hook while the engine is open; close waits for a run in progress. */
+  private readonly beforeRetentionDelete = (topic: string, partition: number, from: number, to: number): Promise<void> => {
+    const work = archiveBeforeRetention(this.ctx, topic, partition, from, to);
+    this.track(work);
+    return work;
+  };
 
   /** Expires due leases of every subscription (the timer calls this). */
   tick(): void {

@@ -6,7 +6,7 @@
 import { SluiceError } from '../errors.js';
 import { crc32c } from '../records/crc32c.js';
 import { encodeBatch, type RecordInput } from '../records/encoder.js';
-import { assertBacklogRoom } from './backlog.js';
+import { appendWithinBacklog } from './backlog-archive.js';
 import type { QueueContext } from './context.js';
 import { DELIVER_AT_HEADER, requestedDeliverAt } from './delay.js';
 import { EXPIRES_AT_HEADER, requestedExpiry } from './ttl.js';
@@ -63,18 +63,20 @@ export async function publish(ctx: QueueContext, topic: string, messages: readon
     throw err;
   }
   try {
-    assertBacklogRoom(ctx, topic, [...byPartition.values()].reduce((n, list) => n + list.length, 0));
     // Encode everything before appending anything, so a bad message changes nothing.
     const batches = await Promise.all([...byPartition].map(async ([p, list]) => ({ p, list, batch: await encodeBatch(list.map((x) => x.record)) })));
-    await Promise.all(
-      batches.map(async ({ p, list, batch }) => {
-        const res = await ctx.store.append(topic, p, batch);
-        list.forEach((x, i) => {
-          out[x.index] = { partition: p, offset: res.baseOffset + i };
-          const key = keys[x.index];
-          if (key !== undefined) dedup?.done(key, out[x.index]!, now);
-        });
-      }),
+    const adding = [...byPartition.values()].reduce((n, list) => n + list.length, 0);
+    await appendWithinBacklog(ctx, topic, adding, () =>
+      Promise.all(
+        batches.map(async ({ p, list, batch }) => {
+          const res = await ctx.store.append(topic, p, batch);
+          list.forEach((x, i) => {
+            out[x.index] = { partition: p, offset: res.baseOffset + i };
+            const key = keys[x.index];
+            if (key !== undefined) dedup?.done(key, out[x.index]!, now);
+          });
+        }),
+      ),
     );
   } catch (err) {
     for (const k of claimed) dedup!.failed(k, err);

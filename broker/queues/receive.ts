@@ -3,11 +3,11 @@
  * first (oldest due first), then fresh messages, partitions taken round robin. The lease is
  * journaled before the messages are returned, so attempt counts and receipts survive a crash.
  */
-import { createHash } from 'node:crypto';
 import { SluiceError } from '../errors.js';
 import type { DecodedRecord } from '../records/decoder.js';
 import { requireSub, settlingKey, type QueueContext } from './context.js';
 import { deliverAtOf, popDueDelayed, schedule } from './delay.js';
+import { keyId } from './key-id.js';
 import { readChunk, readRecord } from './log-reader.js';
 import { encodeReceipt, newLeaseToken } from './receipt.js';
 import { expireLeases } from './settle.js';
@@ -214,10 +214,8 @@ function holdOrWait(sub: SubState, p: number, rec: DecodedRecord): boolean {
   return true;
 }
 
-/** Fixed-size id of a key for the ordering hold (keys can be large). */
-export function keyId(key: Buffer | null): string | null {
-  return key === null ? null : createHash('sha256').update(key).digest('base64url').slice(0, 22);
-}
+// Moved to key-id.ts so the archive paths (ttl.ts, archive.ts) can release holds without an import cycle.
+export { keyId };
 
 function checkInt(field: string, v: unknown, min: number, max: number): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {

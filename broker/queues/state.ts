@@ -13,6 +13,7 @@
 import type { DecodedRecord } from '../records/decoder.js';
 import { TimeHeap } from './heap.js';
 import { TxnTable, type TxnEvent, type TxnRecord } from './transactions-state.js';
+import { TopicPolicies, type PolicyEvent, type TopicPolicy } from './topic-policy.js';
 import type { SubscriptionConfig, SubscriptionInfo } from './types.js';
 
 export type SettleHow = 'ack' | 'dead' | 'expired';
@@ -44,7 +45,8 @@ export type QueueEvent =
   | { e: 'topic'; topic: string; defaultTtlMs: number | null }
   | { e: 'backlog'; topic: string; max: number | null }
   | TxnEvent
-  | { e: 'snap'; subs: SubSnapshot[]; topicTtl?: Record<string, number>; backlog?: Record<string, number>; txns?: TxnRecord[] };
+  | PolicyEvent
+  | { e: 'snap'; subs: SubSnapshot[]; topicTtl?: Record<string, number>; backlog?: Record<string, number>; txns?: TxnRecord[]; policies?: Record<string, TopicPolicy> };
 
 export interface SubSnapshot {
   info: SubscriptionInfo;
@@ -246,6 +248,8 @@ export class QueueState {
   readonly backlogLimit = new Map<string, number>();
   /** Transactional (half) messages, pending and recently ended (transactions-state.ts). */
   readonly txns = new TxnTable();
+  /** Per-topic backlog overflow policy and archive-before-retention (topic-policy.ts). */
+  readonly policies = new TopicPolicies();
 
   get(topic: string, name: string): SubState | undefined {
     return this.subs.get(subKey(topic, name));
@@ -269,6 +273,10 @@ export class QueueState {
         for (const [t, max] of Object.entries(ev.backlog ?? {})) this.backlogLimit.set(t, max);
         for (const s of ev.subs) this.subs.set(subKey(s.info.topic, s.info.name), SubState.fromSnapshot(s));
         this.txns.restore(ev.txns ?? []);
+        this.policies.restore(ev.policies ?? {});
+        return;
+      case 'policy':
+        this.policies.apply(ev);
         return;
       case 'txn':
       case 'txn-check':
@@ -300,6 +308,6 @@ export class QueueState {
   }
 
   snapshot(): Extract<QueueEvent, { e: 'snap' }> {
-    return { e: 'snap', subs: [...this.subs.values()].map((s) => s.snapshot()), topicTtl: Object.fromEntries(this.topicTtl), backlog: Object.fromEntries(this.backlogLimit), txns: this.txns.snapshot() };
+    return { e: 'snap', subs: [...this.subs.values()].map((s) => s.snapshot()), topicTtl: Object.fromEntries(this.topicTtl), backlog: Object.fromEntries(this.backlogLimit), txns: this.txns.snapshot(), policies: this.policies.snapshot() };
   }
 }

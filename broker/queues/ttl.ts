@@ -10,6 +10,7 @@ import { SluiceError } from '../errors.js';
 import type { DecodedRecord } from '../records/decoder.js';
 import { encodeBatch } from '../records/encoder.js';
 import { settlingKey, type QueueContext } from './context.js';
+import { keyId } from './key-id.js';
 import { H } from './provenance.js';
 import type { SubState } from './state.js';
 import { LIMITS, type PublishMessage } from './types.js';
@@ -17,6 +18,7 @@ import { LIMITS, type PublishMessage } from './types.js';
 export const EXPIRES_AT_HEADER = 'sluice-expires-at';
 export const TTL_HEADER = 'sluice-ttl-ms';
 export const EXPIRED_REASON_HEADER = 'sluice-expired-reason';
+export const ARCHIVED_TIME_HEADER = 'sluice-archived-time';
 
 export const archiveTopicOf = (topic: string): string => `${topic}.expired`;
 
@@ -49,6 +51,31 @@ export function expiresAtOf(rec: DecodedRecord, topicTtlMs: number | undefined):
   return topicTtlMs === undefined ? undefined : rec.timestamp + topicTtlMs;
 }
 
+/** Creates `<topic>.expired` when missing; returns its name. */
+export async function ensureArchiveTopic(ctx: QueueContext, topic: string): Promise<string> {
+  const archive = archiveTopicOf(topic);
+  if (!ctx.store.getTopic(archive)) await ctx.store.createTopic(archive, 1).catch((err) => { if (!ctx.store.getTopic(archive)) throw err; });
+  return archive;
+}
+
+/** The archived copy's headers: the original ones (except earlier `sluice-*` bookkeeping) plus
+ * provenance and `sluice-expired-reason` (TTL expiry, backlog overflow and retention share them). */
+export function archivedHeaders(sub: SubState, p: number, rec: DecodedRecord, reason: string, now: number): Array<{ key: string; value: Buffer | null }> {
+  const s = (v: string | number) => Buffer.from(String(v), 'utf8');
+  return [
+    ...rec.headers.filter((h) => !h.key.startsWith('sluice-') || h.key === EXPIRES_AT_HEADER || h.key === TTL_HEADER),
+    { key: H.topic, value: s(sub.info.topic) },
+    { key: H.partition, value: s(p) },
+    { key: H.offset, value: s(rec.offset) },
+    { key: H.timestamp, value: s(rec.timestamp) },
+    { key: H.key, value: rec.key },
+    { key: H.subscription, value: s(sub.info.name) },
+    { key: H.attempts, value: s(sub.part(p).meta.get(rec.offset)?.attempts ?? 0) },
+    { key: EXPIRED_REASON_HEADER, value: s(reason) },
+    { key: ARCHIVED_TIME_HEADER, value: s(now) },
+  ];
+}
+
 /** Moves an expired message to the archive topic, then settles it for `sub`. The caller has
  * put it in ctx.settling; this takes it out. A crash between the two steps archives it again
  * after restart (a duplicate in the archive, never a loss). */
@@ -56,25 +83,35 @@ export async function archiveExpired(ctx: QueueContext, sub: SubState, p: number
   const { topic, name } = sub.info;
   const key = settlingKey(topic, name, p, rec.offset);
   try {
-    const archive = archiveTopicOf(topic);
-    if (!ctx.store.getTopic(archive)) await ctx.store.createTopic(archive, 1).catch((err) => { if (!ctx.store.getTopic(archive)) throw err; });
+    const archive = await ensureArchiveTopic(ctx, topic);
     const now = ctx.now();
-    const s = (v: string | number) => Buffer.from(String(v), 'utf8');
-    const headers = [
-      ...rec.headers.filter((h) => !h.key.startsWith('sluice-') || h.key === EXPIRES_AT_HEADER || h.key === TTL_HEADER),
-      { key: H.topic, value: s(topic) },
-      { key: H.partition, value: s(p) },
-      { key: H.offset, value: s(rec.offset) },
-      { key: H.timestamp, value: s(rec.timestamp) },
-      { key: H.key, value: rec.key },
-      { key: H.subscription, value: s(name) },
-      { key: H.attempts, value: s(sub.part(p).meta.get(rec.offset)?.attempts ?? 0) },
-      { key: EXPIRED_REASON_HEADER, value: s(`ttl passed at ${expiresAt}`) },
-      { key: 'sluice-archived-time', value: s(now) },
-    ];
+    const headers = archivedHeaders(sub, p, rec, `ttl passed at ${expiresAt}`, now);
     await ctx.store.append(archive, 0, await encodeBatch([{ key: rec.key, value: rec.value, headers, timestamp: now }]));
     await ctx.commit([{ e: 'done', topic, name, p, o: [rec.offset], how: 'expired' }]);
+    forgetRuntimeEntries(sub, p, [rec]);
   } finally {
     ctx.settling.delete(key);
+  }
+}
+
+/**
+ * After archived messages are settled: the settle cleared the journaled state (meta, counters,
+ * holds of leased or retrying messages). What it cannot see is runtime-only: a delayed message
+ * still counted as delayed, and, with ordering by key, a fresh message that holds its key or waits
+ * behind it. Left alone, a settled holder would block its key for good.
+ */
+export function forgetRuntimeEntries(sub: SubState, p: number, recs: readonly DecodedRecord[]): void {
+  const ps = sub.part(p);
+  for (const rec of recs) {
+    sub.delayed.delete(`${p}:${rec.offset}`);
+    const k = keyId(rec.key);
+    if (k === null) continue;
+    const queue = sub.waiting.get(k);
+    if (queue) {
+      const rest = queue.filter((w) => !(w.p === p && w.rec.offset === rec.offset));
+      if (rest.length > 0) sub.waiting.set(k, rest);
+      else sub.waiting.delete(k);
+    }
+    if (sub.keyHolds.get(k) === `${p}:${rec.offset}` && ps.isSettled(rec.offset)) sub.releaseKey(k);
   }
 }

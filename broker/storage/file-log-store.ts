@@ -14,6 +14,7 @@ import type { TimestampHit } from './timestamp-lookup.js';
 import type {
   AppendOptions,
   AppendResult,
+  BeforeRetentionDelete,
   FlushPolicy,
   LogStore,
   PartitionOffsets,
@@ -61,6 +62,7 @@ export class FileLogStore implements LogStore {
   /** Topic create/delete/alter run one at a time; appends and reads never wait on it. */
   private adminChain: Promise<unknown> = Promise.resolve();
   private retentionTimer: NodeJS.Timeout | undefined;
+  private beforeRetentionDelete: BeforeRetentionDelete | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: FileLogStoreOptions) {
@@ -246,6 +248,10 @@ export class FileLogStore implements LogStore {
     }
   }
 
+  setBeforeRetentionDelete(hook: BeforeRetentionDelete | undefined): void {
+    this.beforeRetentionDelete = hook;
+  }
+
   partitionState(topic: string, partition: number): PartitionState {
     return this.partition(topic, partition, true).state();
   }
@@ -342,6 +348,7 @@ export class FileLogStore implements LogStore {
       defaultFlushIntervalMs: this.flushIntervalMs,
       logger: this.logger,
       counters: this.counters,
+      beforeRetentionDelete: () => this.beforeRetentionDelete,
     };
   }
 }

@@ -8,7 +8,7 @@ import { isExpired, planRetention, type SegmentSummary } from './retention.js';
 import type { Segment } from './segment.js';
 import { EMPTY, findBatchContaining, readWholeBatches } from './segment-reader.js';
 import { findRecordByTimestamp, type TimestampHit } from './timestamp-lookup.js';
-import type { AppendResult, FlushPolicy, PartitionOffsets, PartitionState, ReadResult, TopicConfig } from './types.js';
+import type { AppendResult, BeforeRetentionDelete, FlushPolicy, PartitionOffsets, PartitionState, ReadResult, TopicConfig } from './types.js';
 
 export const LOG_START_FILE = 'log-start-offset';
 
@@ -22,6 +22,8 @@ export interface PartitionContext {
   defaultFlushIntervalMs: number;
   logger: Logger;
   counters: { fsyncs: number; appends: number };
+  /** Read on every retention run (FileLogStore.setBeforeRetentionDelete). */
+  beforeRetentionDelete: () => BeforeRetentionDelete | undefined;
 }
 
 export interface Damage {
@@ -180,7 +182,31 @@ export class PartitionLog {
       await this.pipeline.requestRoll();
     }
     const plan = planRetention(this.summaries(), config, this.logStartOffset, now);
-    await this.deleteLeadingSegments(plan.deleteCount, plan.reason);
+    const hook = this.ctx.beforeRetentionDelete();
+    if (plan.deleteCount <= 0 || !hook || plan.reason === 'log start offset') {
+      await this.deleteLeadingSegments(plan.deleteCount, plan.reason);
+      return;
+    }
+    // The hook (queue archive) sees the records before they go; if it fails they stay this round.
+    const to = this.segments[plan.deleteCount]!.baseOffset;
+    if (to > this.logStartOffset) {
+      try {
+        await hook(this.ctx.topic, this.ctx.partition, this.logStartOffset, to);
+      } catch (err) {
+        this.ctx.logger.error('before-retention hook failed; segments kept until the next retention run', {
+          topic: this.ctx.topic,
+          partition: this.ctx.partition,
+          toOffset: to,
+          error: (err as Error)?.message ?? String(err),
+        });
+        return;
+      }
+      if (this.status !== 'open') return;
+    }
+    // Segments are only added at the end meanwhile: delete exactly those the hook was shown.
+    let count = 0;
+    while (count < this.segments.length - 1 && this.segments[count]!.nextOffset <= to) count++;
+    await this.deleteLeadingSegments(count, plan.reason);
   }
 
   state(): PartitionState {

@@ -86,6 +86,11 @@ export interface StoreStats {
   appends: number;
 }
 
+/** Called by retention (retention.ms / retention.bytes, not DeleteRecords) before it deletes the
+ * records [fromOffset, toOffset) of a partition; the segments go only after it resolves, and stay
+ * (until the next round) when it throws. The queue layer archives unsettled messages with it. */
+export type BeforeRetentionDelete = (topic: string, partition: number, fromOffset: number, toOffset: number) => Promise<void>;
+
 export interface AppendOptions {
   /** Override the clock (tests). */
   now?: number;
@@ -120,6 +125,8 @@ export interface LogStore {
   deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<PartitionOffsets>;
   /** Applies retention to every partition now (also runs on a timer while open). */
   enforceRetention(now?: number): Promise<void>;
+  /** Installs (or with undefined removes) the one hook retention awaits before deleting records. */
+  setBeforeRetentionDelete(hook: BeforeRetentionDelete | undefined): void;
 
   partitionState(topic: string, partition: number): PartitionState;
   /** Calls `listener` after every acknowledged append, whoever made it (Kafka Produce, HTTP,

@@ -100,9 +100,19 @@ export const topicSettingsBodySchema = z
     defaultTtlMs: z.number().int().min(1).nullable(),
     /** Most unsettled messages any subscription may hold; null removes the limit. */
     maxBacklog: z.number().int().min(1).nullable(),
+    /** What a publish into a full backlog does: refuse it (429), or archive the oldest waiting messages. */
+    backlogPolicy: z.enum(['reject', 'archive-oldest']),
+    /** Archive messages a subscription has not settled before retention deletes them (default true). */
+    archiveBeforeRetention: z.boolean(),
   })
   .partial()
   .strict();
+export const topicSettingsResponseSchema = z.object({
+  defaultTtlMs: z.number().nullable(),
+  maxBacklog: z.number().nullable(),
+  backlogPolicy: z.enum(['reject', 'archive-oldest']),
+  archiveBeforeRetention: z.boolean(),
+});
 
 /** Transactional (half) messages: a publish body plus when and whom to ask if neither commit nor
  * rollback arrives (broker/queues/transactions.ts). */

@@ -51,6 +51,16 @@ describe('message expiry (TTL)', () => {
     expect((await archived(f.store, topic)).map((r) => text(r.value)).sort()).toEqual(['flaky', 'x', 'y']);
   });
 
+  it('an expired message that held its key (ordering by key) hands the hold on', async () => {
+    const { f, clock, topic } = await setup();
+    await f.engine.updateSubscription(topic, 's', { ordering: 'key' });
+    await f.engine.publish(topic, [{ key: 'x', value: 'x1', ttlMs: 100 }, { key: 'x', value: 'x2' }]);
+    clock.advance(200);
+    // The first receive finds x1 expired and archives it; x2 is free once that is done.
+    const got = [...(await f.engine.receive(topic, 's', { max: 10 })), ...(await f.engine.receive(topic, 's', { max: 10 }))];
+    expect(got.map((r) => text(r.value))).toEqual(['x2']);
+  });
+
   it('applies a durable per-topic default TTL and the TTL header of any producer', async () => {
     const { f, clock, topic } = await setup();
     await f.engine.setTopicTtl(topic, 1000);

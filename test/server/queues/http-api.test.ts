@@ -167,11 +167,31 @@ describe('queue HTTP API', () => {
   it('topic settings: default TTL and backlog limit; a full backlog refuses publishes with 429', async () => {
     const { topic } = await freshQueue();
     const set = await call(settings.PATCH, { ...operator, method: 'PATCH', params: { topic }, body: { defaultTtlMs: 60_000, maxBacklog: 2 } });
-    expect(await set.json()).toEqual({ defaultTtlMs: 60_000, maxBacklog: 2 });
+    expect(await set.json()).toEqual({ defaultTtlMs: 60_000, maxBacklog: 2, backlogPolicy: 'reject', archiveBeforeRetention: true });
     expect((await publish(topic, { messages: [{ value: 'a' }, { value: 'b' }] })).status).toBe(200);
     const full = await publish(topic, { messages: [{ value: 'c' }] });
     expect(full.status).toBe(429);
     expect((await errorOf(full)).code).toBe('backlog_full');
+  });
+
+  it('topic settings: backlog policy archive-oldest and archive before retention, validated', async () => {
+    const { topic, sub } = await freshQueue();
+    const body = { maxBacklog: 2, backlogPolicy: 'archive-oldest', archiveBeforeRetention: false };
+    const set = await call(settings.PATCH, { ...operator, method: 'PATCH', params: { topic }, body });
+    expect(set.status).toBe(200);
+    const expected = { defaultTtlMs: null, maxBacklog: 2, backlogPolicy: 'archive-oldest', archiveBeforeRetention: false };
+    expect(await set.json()).toEqual(expected);
+    expect(await (await call(settings.GET, { ...viewer, params: { topic } })).json()).toEqual(expected);
+    for (const value of ['a', 'b', 'c']) expect((await publish(topic, { messages: [{ value }] })).status).toBe(200);
+    expect((await take(topic, sub)).map((m) => m.value)).toEqual(['b', 'c']);
+
+    for (const bad of [{ backlogPolicy: 'drop-newest' }, { archiveBeforeRetention: 'yes' }, { backlogPolicy: null }, { overflow: 'reject' }]) {
+      const res = await call(settings.PATCH, { ...operator, method: 'PATCH', params: { topic }, body: bad });
+      expect(res.status, JSON.stringify(bad)).toBe(422);
+      expect(JSON.stringify(await errorOf(res))).toContain(Object.keys(bad)[0]!);
+    }
+    expect((await call(settings.PATCH, { ...viewer, method: 'PATCH', params: { topic }, body: { backlogPolicy: 'reject' } })).status).toBe(403);
+    expect(await (await call(settings.GET, { ...viewer, params: { topic } })).json()).toEqual(expected);
   });
 
   it('bad input gets precise errors and changes nothing', async () => {

@@ -1,0 +1,127 @@
+/**
+ * Backlog limit with either overflow policy. `reject` (backlog.ts): a publish that would take a
+ * subscription past the limit is refused with BACKLOG_FULL. `archive-oldest`: the publish
+ * succeeds, and first the oldest *waiting* messages (not leased: fresh, delayed, or waiting for
+ * redelivery) of every subscription that would go past the limit are archived to `<topic>.expired`
+ * with reason `backlog-overflow` and settled for that subscription, so its depth stays <= the
+ * limit. Leased messages count but are never taken from their consumer: when the waiting ones
+ * cannot make enough room (in-flight messages alone fill the limit), or the batch alone is larger
+ * than the limit, the publish is refused with BACKLOG_FULL and nothing is archived.
+ *
+ * "Oldest" is by offset within a partition and by record timestamp across partitions. Publishes
+ * to an `archive-oldest` topic run one at a time (room-making and append together), so concurrent
+ * publishes cannot overshoot the limit; each waits for the previous one's append.
+ */
+import { SluiceError } from '../errors.js';
+import type { DecodedRecord } from '../records/decoder.js';
+import { BACKLOG_OVERFLOW_REASON, archiveAndSettle } from './archive.js';
+import { assertBacklogRoom, depthOf } from './backlog.js';
+import { settlingKey, type QueueContext } from './context.js';
+import { readChunk } from './log-reader.js';
+import type { SubState } from './state.js';
+
+const chains = new WeakMap<QueueContext, Map<string, Promise<unknown>>>();
+
+/** Runs `append` (the publish's appends of `adding` messages) under the topic's overflow policy. */
+export async function appendWithinBacklog<T>(ctx: QueueContext, topic: string, adding: number, append: () => Promise<T>): Promise<T> {
+  if (ctx.state.policies.get(topic).backlogPolicy !== 'archive-oldest' || !ctx.state.backlogLimit.has(topic)) {
+    assertBacklogRoom(ctx, topic, adding);
+    return append();
+  }
+  return oneAtATime(ctx, topic, async () => {
+    const max = ctx.state.backlogLimit.get(topic);
+    if (max !== undefined) await makeRoom(ctx, topic, adding, max);
+    return append();
+  });
+}
+
+async function makeRoom(ctx: QueueContext, topic: string, adding: number, max: number): Promise<void> {
+  const over: SubState[] = [];
+  // Every subscription is checked before anything is archived: a refused publish moves nothing.
+  for (const sub of ctx.state.subs.values()) {
+    if (sub.info.topic !== topic) continue;
+    const depth = depthOf(ctx, sub);
+    if (depth + adding <= max) continue;
+    assertMovable(ctx, sub, depth, adding, max);
+    over.push(sub);
+  }
+  for (const sub of over) {
+    await ctx.exclusive(sub, async () => {
+      // Receives may have leased some meanwhile: check again under the subscription's lock.
+      const depth = depthOf(ctx, sub);
+      if (depth + adding <= max) return;
+      assertMovable(ctx, sub, depth, adding, max);
+      const oldest = await oldestWaiting(ctx, sub, depth + adding - max);
+      for (const [p, recs] of oldest) await archiveAndSettle(ctx, sub, p, recs, BACKLOG_OVERFLOW_REASON);
+      assertMovable(ctx, sub, depthOf(ctx, sub), adding, max);
+    });
+  }
+}
+
+function assertMovable(ctx: QueueContext, sub: SubState, depth: number, adding: number, max: number): void {
+  const need = depth + adding - max;
+  const prefix = `${sub.info.topic}\n${sub.info.name}\n`; // settlingKey's layout
+  let moving = 0;
+  for (const k of ctx.settling) if (k.startsWith(prefix)) moving++;
+  const movable = depth - sub.inFlight - moving;
+  if (adding <= max && movable >= need) return;
+  const why = adding > max ? `the publish of ${adding} messages is larger than the limit` : `only ${Math.max(0, movable)} of its ${depth} unsettled messages are waiting (the rest are leased), ${need} would have to be archived`;
+  throw new SluiceError('BACKLOG_FULL', `topic ${sub.info.topic} is at its backlog limit ${max} (policy archive-oldest): subscription ${sub.info.name}: ${why}`, {
+    topic: sub.info.topic,
+    subscription: sub.info.name,
+    depth,
+    limit: max,
+    inFlight: sub.inFlight,
+  });
+}
+
+/** The `need` oldest unsettled, unleased messages of `sub`, grouped by partition. */
+async function oldestWaiting(ctx: QueueContext, sub: SubState, need: number): Promise<Map<number, DecodedRecord[]>> {
+  const { topic, name } = sub.info;
+  const partitions = ctx.store.getTopic(topic)?.partitions ?? 0;
+  const candidates: Array<{ p: number; rec: DecodedRecord }> = [];
+  for (let p = 0; p < partitions; p++) {
+    const ps = sub.part(p);
+    const { logStartOffset, logEndOffset } = ctx.store.offsets(topic, p);
+    // Retention removed what is below the log start (as receive's refill does).
+    if (ps.cursor < logStartOffset) ps.jumpTo(logStartOffset);
+    // The oldest `need` of each partition are enough to pick the oldest `need` overall.
+    let found = 0;
+    for (let pos = ps.cursor; found < need && pos < logEndOffset; ) {
+      const chunk = await readChunk(ctx.store, topic, p, pos);
+      if (chunk.next <= pos) break;
+      pos = chunk.next;
+      // Not messages (control batches, gaps): settled without a journal entry, as refill does.
+      for (const o of chunk.skipped) ps.settle(o);
+      for (const rec of chunk.records) {
+        if (found >= need) break;
+        if (ps.isSettled(rec.offset) || ps.meta.get(rec.offset)?.state === 'leased' || ctx.settling.has(settlingKey(topic, name, p, rec.offset))) continue;
+        candidates.push({ p, rec });
+        found++;
+      }
+    }
+  }
+  candidates.sort((a, b) => a.rec.timestamp - b.rec.timestamp || a.p - b.p || a.rec.offset - b.rec.offset);
+  const out = new Map<number, DecodedRecord[]>();
+  for (const { p, rec } of candidates.slice(0, need)) {
+    let list = out.get(p);
+    if (!list) out.set(p, (list = []));
+    list.push(rec);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.offset - b.offset);
+  return out;
+}
+
+function oneAtATime<T>(ctx: QueueContext, topic: string, fn: () => Promise<T>): Promise<T> {
+  let byTopic = chains.get(ctx);
+  if (!byTopic) chains.set(ctx, (byTopic = new Map()));
+  const prev = byTopic.get(topic) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const settled = run.catch(() => {});
+  byTopic.set(topic, settled);
+  // Forget the chain once it is idle, so the map does not grow with every topic ever published to.
+  void settled.then(() => {
+    if (byTopic.get(topic) === settled) byTopic.delete(topic);
+  });
+  return run;
+}
