@@ -24,6 +24,9 @@ const chains = new WeakMap<QueueContext, Map<string, Promise<unknown>>>();
 
 /** Runs `append` (the publish's appends of `adding` messages) under the topic's overflow policy. */
 export async function appendWithinBacklog<T>(ctx: QueueContext, topic: string, adding: number, append: () => Promise<T>): Promise<T> {
+  // Only duplicates of earlier idempotent publishes: nothing is added, so nothing can overflow. A
+  // producer retrying after a lost answer must get its original positions, not BACKLOG_FULL.
+  if (adding === 0) return append();
   if (ctx.state.policies.get(topic).backlogPolicy !== 'archive-oldest' || !ctx.state.backlogLimit.has(topic)) {
     assertBacklogRoom(ctx, topic, adding);
     return append();

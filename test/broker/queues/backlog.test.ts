@@ -32,3 +32,26 @@ describe('backlog limit (reject)', () => {
     await expectCode(f.engine.setBacklogLimit(topic, 0), 'INVALID_CONFIG');
   });
 });
+
+describe('backlog limit and idempotent retries', () => {
+  it('a retry of an already stored message is answered with its position even past the limit, and archives nothing', async () => {
+    for (const policy of ['reject', 'archive-oldest'] as const) {
+      const f = await fx.start();
+      const topic = freshName('bl-dup');
+      await f.store.createTopic(topic, 1);
+      await f.engine.createSubscription(topic, 's');
+      const [first] = await f.engine.publish(topic, [{ value: 'a', idempotencyKey: 'k' }, { value: 'b' }, { value: 'c' }]);
+      await f.engine.setBacklogPolicy(topic, policy);
+      await f.engine.setBacklogLimit(topic, 1); // lowered below the depth of 3
+      expect(await f.engine.publish(topic, [{ value: 'a', idempotencyKey: 'k' }]), policy).toEqual([first]);
+      expect(f.engine.describeSubscription(topic, 's').counts, policy).toMatchObject({ depth: 3, expired: 0 });
+      // A publish that does add is still held to the limit, by each policy's rule.
+      if (policy === 'reject') {
+        await expectCode(f.engine.publish(topic, [{ value: 'd' }]), 'BACKLOG_FULL');
+      } else {
+        await f.engine.publish(topic, [{ value: 'd' }]);
+        expect(f.engine.describeSubscription(topic, 's').counts).toMatchObject({ depth: 1, expired: 3 });
+      }
+    }
+  });
+});
