@@ -6,6 +6,7 @@
  * | `SLUICE_DATA_DIR`              | `./data`       | where logs and the metadata DB live (made absolute) |
  * | `SLUICE_FLUSH_POLICY`          | `sync`         | `sync` or `interval` (see `FlushPolicy`)            |
  * | `SLUICE_FLUSH_INTERVAL_MS`     | `1000`         | fdatasync period for `interval`                     |
+ * | `SLUICE_MAX_OPEN_FILES`        | ulimit -n / 4, ≤ 2000 | segment log files held open at once (LRU)    |
  * | `SLUICE_KAFKA_HOST`            | `127.0.0.1`    | address the Kafka listener binds                    |
  * | `SLUICE_KAFKA_PORT`            | `9092`         | port the Kafka listener binds (0 = any free port)   |
  * | `SLUICE_KAFKA_ADVERTISED_HOST` | the bind host  | host clients are told to connect to (Metadata)      |
@@ -50,6 +51,8 @@ export interface BrokerConfig {
   dataDir: string;
   flushPolicy: FlushPolicy;
   flushIntervalMs: number;
+  /** Cap on segment log files held open at once; unset: the store's default (file-cache.ts). */
+  maxOpenSegmentFiles?: number;
   kafka: KafkaListenerConfig;
 }
 
@@ -159,6 +162,7 @@ const envSchema = z.object({
     z.enum(['sync', 'interval'], { error: 'must be "sync" or "interval"' }).optional(),
   ),
   SLUICE_FLUSH_INTERVAL_MS: integerString(1, MAX_FLUSH_INTERVAL_MS, 'milliseconds'),
+  SLUICE_MAX_OPEN_FILES: integerString(1, 10_000_000, 'a file count'),
   SLUICE_KAFKA_HOST: hostString,
   SLUICE_KAFKA_PORT: integerString(0, 65535, 'a TCP port'),
   SLUICE_KAFKA_ADVERTISED_HOST: hostString.refine((h) => h === undefined || !WILDCARD_HOSTS.has(h), {
@@ -204,6 +208,7 @@ export function loadBrokerConfig(
     dataDir: resolve(options.cwd ?? process.cwd(), e.SLUICE_DATA_DIR ?? DEFAULT_DATA_DIR),
     flushPolicy: e.SLUICE_FLUSH_POLICY ?? 'sync',
     flushIntervalMs: e.SLUICE_FLUSH_INTERVAL_MS ?? DEFAULT_FLUSH_INTERVAL_MS,
+    maxOpenSegmentFiles: e.SLUICE_MAX_OPEN_FILES,
     kafka: {
       enabled: e.SLUICE_KAFKA_ENABLED ?? true,
       host,

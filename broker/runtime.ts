@@ -294,6 +294,7 @@ function defaultStore(config: BrokerConfig, logger: Logger): LogStore {
     dataDir: config.dataDir,
     flushPolicy: config.flushPolicy,
     flushIntervalMs: config.flushIntervalMs,
+    maxOpenSegmentFiles: config.maxOpenSegmentFiles,
     logger,
   });
 }

@@ -193,7 +193,7 @@ export class AppendPipeline {
     const old = this.host.activeSegment();
     await old.datasync();
     this.host.counters.fsyncs++;
-    const next = await Segment.create(this.host.dir, old.nextOffset);
+    const next = await Segment.create(this.host.dir, old.nextOffset, old.files);
     await fsyncDir(this.host.dir);
     this.host.counters.fsyncs++;
     this.host.addSegment(next);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SluiceError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { observeAppend } from '../metrics/storage.js';
+import { FileCache, defaultMaxOpenSegmentFiles } from './file-cache.js';
 import { fsyncDir, isNotFound, removeQuietly, writeMarker } from './fs-util.js';
 import { createPartition, openPartition, type OpenMode } from './partition-open.js';
 import type { PartitionContext, PartitionLog } from './partition-log.js';
@@ -33,12 +34,18 @@ export interface FileLogStoreOptions {
   topicDefaults?: Partial<TopicConfig>;
   /** How often retention runs while open; 0 disables the timer (enforceRetention still works). */
   retentionCheckIntervalMs?: number;
+  /** Cap on segment log files held open at once (least recently used closed first); default a
+   * quarter of the process descriptor limit, at most 2,000 (file-cache.ts). */
+  maxOpenSegmentFiles?: number;
   logger?: Logger;
 }
 
 /** Written by close() and removed by open(): its absence at open means the last run crashed. */
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+/** Partitions closed at once: each close writes two index files, so 10,000 partitions closed
+ * together would open 20,000 files. */
+const CLOSE_CONCURRENCY = 64;
 
 type StoreState = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -53,6 +60,7 @@ export class FileLogStore implements LogStore {
   private state: StoreState = 'new';
   private readonly topics = new Map<string, TopicEntry>();
   private readonly counters = { fsyncs: 0, appends: 0 };
+  private readonly files: FileCache;
   private readonly appendListeners = new Set<(topic: string, partition: number) => void>();
   private readonly topicDefaults: TopicConfig;
   private readonly flushPolicy: FlushPolicy;
@@ -71,6 +79,7 @@ export class FileLogStore implements LogStore {
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.retentionCheckIntervalMs = options.retentionCheckIntervalMs ?? 60_000;
     this.logger = options.logger ?? createLogger('storage');
+    this.files = new FileCache(options.maxOpenSegmentFiles ?? defaultMaxOpenSegmentFiles(), this.counters);
     this.topicDefaults = mergeConfig({ ...DEFAULT_TOPIC_CONFIG }, options.topicDefaults ?? {});
     mergeConfig(this.topicDefaults, { flushPolicy: this.flushPolicy, flushIntervalMs: this.flushIntervalMs });
   }
@@ -92,7 +101,7 @@ export class FileLogStore implements LogStore {
         for (let p = 0; p < info.partitions; p++) entry.partitions.push(await openPartition(this.partitionContext(entry, p), mode));
       }
     } catch (err) {
-      await Promise.all([...this.topics.values()].flatMap((e) => e.partitions.map((p) => p.close())));
+      await closePartitions([...this.topics.values()].flatMap((e) => e.partitions));
       this.topics.clear();
       this.state = 'closed';
       throw err;
@@ -134,7 +143,7 @@ export class FileLogStore implements LogStore {
         await fsyncDir(topicsDir(this.dataDir));
         await saveTopic(this.dataDir, entry.info);
       } catch (err) {
-        await Promise.all(entry.partitions.map((p) => p.close()));
+        await closePartitions(entry.partitions);
         await removeQuietly(dir);
         throw err;
       }
@@ -147,7 +156,7 @@ export class FileLogStore implements LogStore {
     return this.admin(async () => {
       const entry = this.topicEntry(name);
       this.topics.delete(name);
-      await Promise.all(entry.partitions.map((p) => p.close()));
+      await closePartitions(entry.partitions);
       await removeTopicFiles(this.dataDir, entry.info);
       this.logger.info('deleted topic', { topic: name, id: entry.info.id });
     });
@@ -281,7 +290,7 @@ export class FileLogStore implements LogStore {
     const partitions = [...this.topics.values()].flatMap((e) => e.partitions);
     // Read before close(): closing moves a failed partition to `closed` and forgets the failure.
     const healthy = partitions.every((p) => p.healthy);
-    await Promise.all(partitions.map((p) => p.close()));
+    await closePartitions(partitions);
     if (healthy) await this.markCleanShutdown();
     else this.logger.warn('a partition failed on the write path; not marking the shutdown clean so the next open rescans', {});
     this.state = 'closed';
@@ -348,8 +357,15 @@ export class FileLogStore implements LogStore {
       defaultFlushIntervalMs: this.flushIntervalMs,
       logger: this.logger,
       counters: this.counters,
+      files: this.files,
       beforeRetentionDelete: () => this.beforeRetentionDelete,
     };
+  }
+}
+
+async function closePartitions(partitions: PartitionLog[]): Promise<void> {
+  for (let i = 0; i < partitions.length; i += CLOSE_CONCURRENCY) {
+    await Promise.all(partitions.slice(i, i + CLOSE_CONCURRENCY).map((p) => p.close()));
   }
 }
 

@@ -3,6 +3,7 @@ import { SluiceError, isSluiceError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch, validateProducedBatch } from '../records/batch-header.js';
 import { AppendPipeline, type AppendHost } from './append-pipeline.js';
+import type { FileCache } from './file-cache.js';
 import { writeFileAtomic } from './fs-util.js';
 import { isExpired, planRetention, type SegmentSummary } from './retention.js';
 import type { Segment } from './segment.js';
@@ -22,6 +23,8 @@ export interface PartitionContext {
   defaultFlushIntervalMs: number;
   logger: Logger;
   counters: { fsyncs: number; appends: number };
+  /** The store's bounded set of open segment descriptors. */
+  files: FileCache;
   /** Read on every retention run (FileLogStore.setBeforeRetentionDelete). */
   beforeRetentionDelete: () => BeforeRetentionDelete | undefined;
 }

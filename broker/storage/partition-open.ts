@@ -11,7 +11,7 @@ export type OpenMode = 'clean' | 'unclean';
 
 export async function createPartition(ctx: PartitionContext): Promise<PartitionLog> {
   await mkdir(ctx.dir, { recursive: true });
-  const segment = await Segment.create(ctx.dir, 0);
+  const segment = await Segment.create(ctx.dir, 0, ctx.files);
   await fsyncDir(ctx.dir);
   return new PartitionLog(ctx, [segment], 0, undefined);
 }
@@ -33,7 +33,7 @@ export async function openPartition(ctx: PartitionContext, mode: OpenMode): Prom
   const log = { topic: ctx.topic, partition: ctx.partition };
   try {
     for (let i = 0; i < bases.length; i++) {
-      const { segment, fileSize, mtimeMs } = await Segment.open(ctx.dir, bases[i]!);
+      const { segment, fileSize, mtimeMs } = await Segment.open(ctx.dir, bases[i]!, ctx.files);
       const previous = segments[segments.length - 1];
       segments.push(segment);
       if (damage) continue;

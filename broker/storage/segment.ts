@@ -1,6 +1,7 @@
-import { open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH } from '../records/batch-header.js';
+import { CachedFile, type FileCache } from './file-cache.js';
 import { isNotFound, readInt64, segmentFileName } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
@@ -10,7 +11,8 @@ type SegmentState = 'open' | 'closing' | 'closed';
 /**
  * One `.log` file of record batches plus its two sparse indexes. Writes are positional on a raw
  * file handle (no streams, no O_APPEND): the partition's single writer decides positions, so a
- * torn or failed write can never shift later data.
+ * torn or failed write can never shift later data. The descriptor comes from the store's
+ * FileCache: it is opened on use and may be closed while the segment is idle.
  */
 export class Segment {
   readonly name: string;
@@ -36,23 +38,27 @@ export class Segment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private readonly fh: FileHandle,
+    private readonly file: CachedFile,
   ) {
     this.name = segmentFileName(baseOffset, 'log');
     this.nextOffset = baseOffset;
   }
 
-  static async create(dir: string, baseOffset: number): Promise<Segment> {
-    const fh = await open(join(dir, segmentFileName(baseOffset, 'log')), 'wx+');
-    return new Segment(dir, baseOffset, fh);
+  static async create(dir: string, baseOffset: number, files: FileCache): Promise<Segment> {
+    const file = await CachedFile.create(files, join(dir, segmentFileName(baseOffset, 'log')));
+    return new Segment(dir, baseOffset, file);
   }
 
-  /** Opens an existing file; `size` is what is on disk, not yet validated. */
-  static async open(dir: string, baseOffset: number): Promise<{ segment: Segment; fileSize: number; mtimeMs: number }> {
+  /** An existing file, not opened yet; `size` is what is on disk, not yet validated. */
+  static async open(dir: string, baseOffset: number, files: FileCache): Promise<{ segment: Segment; fileSize: number; mtimeMs: number }> {
     const path = join(dir, segmentFileName(baseOffset, 'log'));
-    const fh = await open(path, 'r+');
-    const st = await fh.stat();
-    return { segment: new Segment(dir, baseOffset, fh), fileSize: st.size, mtimeMs: st.mtimeMs };
+    const st = await stat(path);
+    return { segment: new Segment(dir, baseOffset, CachedFile.existing(files, path)), fileSize: st.size, mtimeMs: st.mtimeMs };
+  }
+
+  /** The cache the segment's descriptor lives in; the segment after a roll uses it too. */
+  get files(): FileCache {
+    return this.file.cache;
   }
 
   get indexPath(): string {
@@ -85,31 +91,50 @@ export class Segment {
 
   /** Writes all of `buffers` at `position`, looping over short writes. */
   async writeAt(buffers: Buffer[], position: number, total: number): Promise<void> {
-    let written = (await this.fh.writev(buffers, position)).bytesWritten;
-    while (written < total) {
-      const rest = sliceFrom(buffers, written);
-      written += (await this.fh.writev(rest, position + written)).bytesWritten;
+    const handle = this.file.use();
+    // The append path: no extra await when the descriptor is already open (the usual case).
+    const fh = handle instanceof Promise ? await handle : handle;
+    try {
+      this.file.markWritten();
+      let written = (await fh.writev(buffers, position)).bytesWritten;
+      while (written < total) {
+        const rest = sliceFrom(buffers, written);
+        written += (await fh.writev(rest, position + written)).bytesWritten;
+      }
+    } finally {
+      this.file.unpin();
     }
   }
 
   async readAt(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await this.fh.read(buf, filled, length - filled, position + filled);
-      if (bytesRead === 0) return buf.subarray(0, filled);
-      filled += bytesRead;
+    const fh = await this.file.use();
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await fh.read(buf, filled, length - filled, position + filled);
+        if (bytesRead === 0) return buf.subarray(0, filled);
+        filled += bytesRead;
+      }
+      return buf;
+    } finally {
+      this.file.unpin();
     }
-    return buf;
   }
 
   async datasync(): Promise<void> {
-    await this.fh.datasync();
+    await this.file.datasync();
   }
 
   async truncate(size: number): Promise<void> {
-    await this.fh.truncate(size);
-    await this.fh.datasync();
+    const fh = await this.file.use();
+    try {
+      this.file.markWritten();
+      await fh.truncate(size);
+    } finally {
+      this.file.unpin();
+    }
+    await this.file.datasync();
   }
 
   /** Background work finishing a rolled segment (see PartitionLog.roll); close waits for it. */
@@ -184,32 +209,53 @@ export class Segment {
     this.lastAppendAt = mtimeMs;
   }
 
-  /** Readers pin the file so retention can unlink it without pulling the fd from under them. */
+  /** Readers pin the file so retention can unlink it without pulling the fd from under them
+   * (a pinned descriptor is not evicted either). */
   acquire(): boolean {
     if (this.state !== 'open') return false;
     this.readers++;
+    this.file.pin();
     return true;
   }
 
   release(): void {
     this.readers--;
+    this.file.unpin();
     if (this.readers === 0 && this.drained) this.drained();
   }
 
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    if (this.sealing) await this.sealing;
-    if (this.readers > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    await this.fh.close();
-    this.state = 'closed';
+    await this.closeFile();
   }
 
   /** Unlinks the files now (open readers keep their view) and closes once readers are done. */
   async destroy(): Promise<void> {
+    const wasOpen = this.state === 'open';
+    // No new readers from here; current ones need the descriptor open before the name goes, as
+    // an evicted file could not be reopened after the unlink.
+    if (wasOpen) this.state = 'closing';
     if (this.sealing) await this.sealing;
+    if (this.readers > 0) {
+      try {
+        await this.file.use();
+        this.file.unpin();
+      } catch {
+        // Closed meanwhile (no reader left to need it), or it cannot be opened: then the readers'
+        // own reads report the error.
+      }
+    }
     await Promise.all([this.indexPath, this.timeIndexPath, join(this.dir, this.name)].map(unlinkQuietly));
-    await this.close();
+    // Otherwise a close() already in progress finishes the job.
+    if (wasOpen) await this.closeFile();
+  }
+
+  private async closeFile(): Promise<void> {
+    if (this.sealing) await this.sealing;
+    if (this.readers > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.file.close();
+    this.state = 'closed';
   }
 
   get bytesOnDisk(): number {

@@ -26,9 +26,9 @@ describe('segment roll', () => {
       events.push(`sync ${this.baseOffset}`);
       return datasync.call(this);
     });
-    const createSpy = vi.spyOn(Segment, 'create').mockImplementation(async (dir, baseOffset) => {
+    const createSpy = vi.spyOn(Segment, 'create').mockImplementation(async (dir, baseOffset, files) => {
       events.push(`create ${baseOffset}`);
-      return create.call(Segment, dir, baseOffset);
+      return create.call(Segment, dir, baseOffset, files);
     });
     try {
       for (let i = 0; i < 8; i++) await store.append(topic, 0, makeBatch({ count: 2, valueSize: 100 }));
