@@ -12,6 +12,10 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  experimental: {
+    // `forbidden()` from next/navigation: admin pages answer a real HTTP 403 (app/admin/forbidden.tsx).
+    authInterrupts: true,
+  },
   // Native addons and the Prisma runtime are loaded by Node at run time rather than bundled:
   // bundlers cannot inline .node binaries, and Prisma's driver adapters require their drivers.
   serverExternalPackages: [

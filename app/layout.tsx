@@ -6,7 +6,7 @@ import { LogoutButton } from './login/logout-button';
 import { Providers } from './providers';
 import { SessionProvider } from './shell/session-context';
 import { Sidebar } from './shell/sidebar';
-import { THEME_BOOT_SCRIPT } from './shell/theme';
+import { THEME_BOOT_SCRIPT } from './shell/theme-boot';
 import { ToastProvider } from './shell/toast';
 import './globals.css';
 import './console.css';

@@ -1,15 +1,9 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { THEME_STORAGE_KEY as KEY } from './theme-boot';
 
 type Theme = 'light' | 'dark' | 'system';
-const KEY = 'sluice-theme';
-
-/**
- * Runs in <head> before the first paint, so a stored choice never flashes the other theme.
- * Kept as a string: it must work before React (or any bundle) has loaded.
- */
-export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem('${KEY}');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}`;
 
 function apply(theme: Theme) {
   const root = document.documentElement;

@@ -87,6 +87,7 @@ export function buildOpenApi(routes: readonly RouteModule[], version: string): R
     (paths[openApiPath(path)] ??= {})[method.toLowerCase()] = {
       summary: def.summary,
       'x-sluice-role': def.role,
+      ...(def.readOnly ? { 'x-sluice-read-only': true } : {}),
       ...(def.auditAction ? { 'x-sluice-audit-action': def.auditAction } : {}),
       security: def.role === 'public' ? [] : [{ session: [] }, { bearer: [] }],
       parameters: [...parameters(def.params, 'path'), ...parameters(def.query, 'query')],

@@ -54,6 +54,12 @@ export interface RouteSpec<A extends Access, P, Q, B> {
    * change itself, sign-out, who-am-I). Everything else answers 403 password_change_required.
    */
   allowPendingPasswordChange?: boolean;
+  /**
+   * A POST that only reads, because its input is too structured for a query string (message
+   * search). It changes nothing, so its role may be viewer; it is still CSRF-checked and audited like
+   * every POST. Each such route is on the reviewed list in test/app/authorization.test.ts.
+   */
+  readOnly?: true;
   /** Success status for plain return values (default 200; 204 when the handler returns undefined). */
   status?: number;
   /**

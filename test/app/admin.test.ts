@@ -121,13 +121,34 @@ describe('admin pages in Chromium', () => {
     const { context, page } = await newPage();
     try {
       await browserSignIn(page, sluice.baseUrl, VIEWER, INITIAL_PASSWORD, OWN_PASSWORD);
-      await page.goto(`${sluice.baseUrl}/admin/users`, { waitUntil: 'load' });
+      const usersPage = await page.goto(`${sluice.baseUrl}/admin/users`, { waitUntil: 'load' });
+      expect(usersPage?.status()).toBe(403); // the HTTP status too, not a 200 that shows "403"
       const forbidden = await page.getByTestId('forbidden').innerText();
       expect(forbidden).toContain('403');
-      expect(forbidden).toContain('needs the admin role');
+      expect(forbidden).toContain('needs the admin role; you are signed in as viewer');
       expect(await page.getByTestId('users-table').count()).toBe(0);
-      await page.goto(`${sluice.baseUrl}/admin/audit`, { waitUntil: 'load' });
+      const auditPage = await page.goto(`${sluice.baseUrl}/admin/audit`, { waitUntil: 'load' });
+      expect(auditPage?.status()).toBe(403);
       expect(await page.getByTestId('forbidden').isVisible()).toBe(true);
+
+      // Plain HTTP, as curl or a monitor sees it: viewer 403 with the page, admin 200, no session → /login.
+      const viewerApi = await apiSignIn(sluice.baseUrl, VIEWER, OWN_PASSWORD);
+      const get = (path: string, cookie?: string) => fetch(`${sluice.baseUrl}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+      for (const path of ['/admin/users', '/admin/audit']) {
+        const asViewer = await get(path, viewerApi.cookie);
+        expect(asViewer.status, path).toBe(403);
+        // Refused in the layout, before any HTML was streamed: Next sends its error document with the
+        // page's payload (the forbidden.tsx UI the browser renders), and no data of the page.
+        const html = await asViewer.text();
+        expect(html).toContain('Access denied');
+        expect(html).toContain('NEXT_HTTP_ERROR_FALLBACK;403');
+        expect(html).not.toContain('users-table');
+        expect((await get(path, adminApi.cookie)).status, path).toBe(200);
+        const anonymous = await get(path);
+        expect(anonymous.status, path).toBe(307);
+        expect(anonymous.headers.get('location'), path).toContain(`/login?next=${encodeURIComponent(path)}`);
+      }
+      expect((await get('/admin/tokens', viewerApi.cookie)).status).toBe(200);
 
       await page.goto(`${sluice.baseUrl}/admin/tokens`, { waitUntil: 'load' });
       expect(await page.getByRole('heading', { name: 'Your tokens' }).isVisible()).toBe(true);
@@ -265,13 +286,9 @@ describe('admin pages in Chromium', () => {
     expect(new Set(targets).size).toBe(60);
   }, 120_000);
 
-  it('no page threw in the browser', () => {
-    // A hydration mismatch (React #418/#423/#425) was seen once in ~10 runs, on a page not yet
-    // identified (production builds minify the message; the URL is now recorded). Until it is
-    // found it is reported, not failed on; every other page error still fails the test.
-    const hydration = /Minified React error #(418|423|425)\b/;
-    const mismatches = pageErrors.filter((e) => hydration.test(e));
-    if (mismatches.length > 0) console.warn(`intermittent hydration mismatch (investigate):\n${mismatches.join('\n')}`);
-    expect(pageErrors.filter((e) => !hydration.test(e))).toEqual([]);
+  it('no page threw in the browser (a hydration mismatch, React #418/#423/#425, fails too)', () => {
+    // The intermittent #418 on /login came from the <head> theme script being a client reference
+    // (app/shell/theme-boot.ts says why); any page error, hydration included, now fails here.
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * route is covered the day it is added) and every HTTP method it exports is called for real:
  *   - without credentials → 401, except the explicit public allow-list;
  *   - as a viewer, every write → 403, except the explicit self-service list (a user's own
- *     session, password and tokens);
+ *     session, password and tokens) and the reviewed list of read-only POSTs;
  *   - as an operator, user management and the audit log → 403.
  * Callers pass CSRF (token + same-origin), so a 403 here is the role check, not CSRF.
  */
@@ -31,6 +31,16 @@ const PUBLIC: Record<string, string> = {
 
 /** Writes a viewer may make: their own account only. */
 const SELF_SERVICE = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/password', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/[id]']);
+
+/**
+ * POSTs that only read, and why they are POSTs: a viewer may call them. Each declares
+ * `readOnly: true` in its route() spec, and the two must agree (checked below), so a new one is
+ * added here on purpose, with its reason, and reviewed.
+ */
+const READ_ONLY_POSTS: Record<string, string> = {
+  'POST /api/v1/clusters/[cluster]/topics/[topic]/messages/search':
+    'message search reads like GET …/messages; its filters (nested matchers, JSON to compare with) are a JSON body',
+};
 
 /** Admin only: operators get 403 on every method. */
 const ADMIN_ONLY = [/^\/api\/v1\/users(\/|$)/, /^\/api\/v1\/audit(\/|$)/];
@@ -97,11 +107,26 @@ describe('authorization on every route handler', () => {
   it('viewer → 403 on every write except self-service', async () => {
     const wrong: string[] = [];
     for (const e of endpoints) {
-      if (!WRITES.has(e.method) || e.path in PUBLIC || SELF_SERVICE.has(`${e.method} ${e.path}`)) continue;
+      const key = `${e.method} ${e.path}`;
+      if (!WRITES.has(e.method) || e.path in PUBLIC || SELF_SERVICE.has(key) || key in READ_ONLY_POSTS) continue;
       const res = await exec(e, viewer);
       if (res.status !== 403 || (await errorOf(res)).code !== 'forbidden') wrong.push(`${e.method} ${e.path} → ${res.status}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('read-only POSTs: exactly the reviewed list declares readOnly; viewers pass the role check, CSRF still holds', async () => {
+    const declared = endpoints.filter((e) => (e.handler as { definition?: { readOnly?: boolean } }).definition?.readOnly === true);
+    expect(declared.map((e) => `${e.method} ${e.path}`).sort()).toEqual(Object.keys(READ_ONLY_POSTS).sort());
+    for (const e of declared) {
+      expect(e.method, 'only a POST needs the exception; a read that fits a query string is a GET').toBe('POST');
+      // With the empty body every endpoint gets here: past the role and CSRF checks, refused as invalid input.
+      const res = await exec(e, viewer);
+      expect(res.status, `${e.method} ${e.path}`).toBe(422);
+      const noCsrf = await exec(e, { cookie: viewer.cookie });
+      expect(noCsrf.status).toBe(403);
+      expect((await errorOf(noCsrf)).code).toBe('csrf');
+    }
   });
 
   it('there are no server actions this test does not see (add them here when they appear)', () => {

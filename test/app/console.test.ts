@@ -271,6 +271,9 @@ describe('console: topics, messages and consumer groups in a real browser', () =
     expect(created.status).toBe(201);
     const topic = `${TOPIC}-view`;
     expect((await apiCall('/api/v1/clusters/built-in/topics', { method: 'POST', body: { name: topic, partitions: 1 } })).status).toBe(201);
+    for (const value of ['{"kind":"order"}', '{"kind":"refund"}', '{"kind":"order"}']) {
+      expect((await apiCall(`/api/v1/clusters/built-in/topics/${topic}/messages`, { method: 'POST', body: { value } })).status).toBe(201);
+    }
 
     const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn(viewer, 'viewer1', VIEWER_PASSWORD, '/clusters/built-in/topics');
@@ -283,7 +286,14 @@ describe('console: topics, messages and consumer groups in a real browser', () =
 
     await viewer.goto(`${baseUrl}/clusters/built-in/topics/${topic}`, { waitUntil: 'load' });
     await viewer.getByTestId('topic-name').waitFor(WAIT);
-    for (const id of ['delete-topic', 'add-partitions', 'tab-produce', 'filter-field']) expect(await viewer.getByTestId(id).count(), id).toBe(0);
+    for (const id of ['delete-topic', 'add-partitions', 'tab-produce']) expect(await viewer.getByTestId(id).count(), id).toBe(0);
+    // Search is a read: a viewer has the filter box and it works (POST with the session's CSRF token).
+    await viewer.getByTestId('filter-field').selectOption('value');
+    await viewer.getByTestId('filter-text').fill('refund');
+    await viewer.getByTestId('find-messages').click();
+    await viewer.getByTestId('scan-note').waitFor(WAIT);
+    expect(await viewer.getByTestId('scan-note').innerText()).toMatch(/Scanned 3 messages.*1 matched/);
+    expect(await viewer.getByTestId('message-value').innerText()).toContain('refund');
     await viewer.getByTestId('tab-configs').click();
     expect(await viewer.getByTestId('edit-configs').count()).toBe(0);
 

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { auditFilterSchema, type AuditFilter } from '../../../server/audit/query.js';
 import { adminPageAccess } from '../../../server/console/admin/access.js';
 import { loadAuditPage } from '../../../server/console/admin/data.js';
 import { AdminTabs } from '../admin-tabs';
-import { Forbidden } from '../forbidden';
 import { AuditPanel } from './audit-panel';
 import type { AuditFilterValues } from './audit-api';
 
@@ -37,8 +37,8 @@ function readFilter(params: SearchParams): { filter: AuditFilter; values: AuditF
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { session, allowed, required } = await adminPageAccess('audit');
-  if (!allowed) return <Forbidden role={session.role} required={required} />;
+  const { session, allowed } = await adminPageAccess('audit');
+  if (!allowed) forbidden(); // layout.tsx refuses first (with the 403 status); this keeps the page safe on its own
   const { filter, values, problem } = readFilter(await searchParams);
   const firstPage = await loadAuditPage(filter);
   return (

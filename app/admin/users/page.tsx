@@ -1,16 +1,16 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { adminPageAccess } from '../../../server/console/admin/access.js';
 import { loadUsers } from '../../../server/console/admin/data.js';
 import { AdminTabs } from '../admin-tabs';
-import { Forbidden } from '../forbidden';
 import { UsersPanel } from './users-panel';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Users and roles' };
 
 export default async function UsersPage() {
-  const { session, allowed, required } = await adminPageAccess('users');
-  if (!allowed) return <Forbidden role={session.role} required={required} />;
+  const { session, allowed } = await adminPageAccess('users');
+  if (!allowed) forbidden(); // layout.tsx refuses first (with the 403 status); this keeps the page safe on its own
   const users = await loadUsers();
   return (
     <>

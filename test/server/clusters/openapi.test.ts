@@ -27,7 +27,7 @@ const EXPECTED: Record<string, Record<string, [string, string | undefined, strin
   [`${T}/partitions`]: { post: ['operator', 'topic.add-partitions', 'totalPartitions'] },
   [`${T}/configs`]: { get: ['viewer', undefined, undefined], patch: ['operator', 'topic.alter-configs', 'validateOnly'] },
   [`${T}/messages`]: { get: ['viewer', undefined, undefined], post: ['operator', 'message.produce', 'value'] },
-  [`${T}/messages/search`]: { post: ['operator', 'message.search', 'filters'] },
+  [`${T}/messages/search`]: { post: ['viewer', 'message.search', 'filters'] },
   [`${P}/groups`]: { get: ['viewer', undefined, undefined] },
   [G]: { get: ['viewer', undefined, undefined], delete: ['operator', 'group.delete', undefined] },
   [`${G}/reset-offsets`]: { post: ['operator', 'group.reset-offsets', 'apply'] },

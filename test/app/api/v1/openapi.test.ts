@@ -38,5 +38,9 @@ describe('GET /api/v1/openapi.json', () => {
       expect.arrayContaining(['limit', 'cursor', 'actor', 'action', 'outcome', 'from', 'to']),
     );
     expect(doc.paths['/api/v1/openapi.json']!.get['x-sluice-role']).toBe('public');
+    // A POST that only reads says so, and is open to viewers; ordinary writes carry no such flag.
+    const search = doc.paths['/api/v1/clusters/{cluster}/topics/{topic}/messages/search']!.post;
+    expect(search).toMatchObject({ 'x-sluice-role': 'viewer', 'x-sluice-read-only': true });
+    expect(doc.paths['/api/v1/clusters/{cluster}/topics/{topic}/messages']!.post).not.toHaveProperty('x-sluice-read-only');
   });
 });

@@ -20,7 +20,8 @@ const STOPPED: Record<SearchResult['stoppedBy'], string> = {
 
 type Outcome = { kind: 'browse'; result: BrowseResult } | { kind: 'search'; result: SearchResult; body: Record<string, unknown> };
 
-export function MessageBrowser({ cluster, topic, searchAllowed, timestampSupported }: { cluster: string; topic: TopicDetail; searchAllowed: boolean; timestampSupported: boolean }) {
+/** Browse or search a topic. Search is a read (POST only for its JSON filters), so every role gets the filter box. */
+export function MessageBrowser({ cluster, topic, searchSupported, timestampSupported }: { cluster: string; topic: TopicDetail; searchSupported: boolean; timestampSupported: boolean }) {
   const { csrfToken } = useSession();
   const toast = useToast();
   const [form, setForm] = useState<BrowseForm>({ partitions: [], from: 'newest', offset: '', timestamp: '', limit: '50' });
@@ -113,7 +114,7 @@ export function MessageBrowser({ cluster, topic, searchAllowed, timestampSupport
             </div>
           </fieldset>
         </div>
-        {searchAllowed && (
+        {searchSupported && (
           <div className="row">
             <div className="field">
               <label htmlFor="mb-field">Filter on</label>

@@ -57,7 +57,7 @@ export function TopicView({ cluster, initial, initialConfigs, searchSupported, t
         ))}
       </div>
       {tab === 'messages' && (
-        <MessageBrowser cluster={cluster} topic={topic} searchAllowed={searchSupported && canWrite} timestampSupported={timestampSupported} />
+        <MessageBrowser cluster={cluster} topic={topic} searchSupported={searchSupported} timestampSupported={timestampSupported} />
       )}
       {tab === 'partitions' && <PartitionsTable topic={topic} />}
       {tab === 'configs' && <ConfigsEditor cluster={cluster} topic={topic.name} initial={initialConfigs} canWrite={canWrite} />}

@@ -8,12 +8,14 @@ export const dynamic = 'force-dynamic';
 
 /**
  * POST …/messages/search: filters on key/value/headers (substring, regex, JSON path) within a scan
- * budget. A read, but a POST (the filters are a JSON body), and every POST is a write to the
- * route wrapper and the authorization suite: so operator, and audited as message.search.
+ * budget. A read like GET …/messages, so viewers may call it; a POST only because the filters are a
+ * JSON body (nested matchers, arbitrary JSON to compare with) that a query string would mangle.
+ * As a POST it still needs the CSRF token with a session cookie, and each search is audited.
  */
 export const POST = route({
-  summary: 'Search messages with filters within a scan budget',
-  role: 'operator',
+  summary: 'Search messages with filters within a scan budget (a read, sent as POST for its JSON filters)',
+  role: 'viewer',
+  readOnly: true,
   params: topicParams,
   body: searchQuerySchema.omit({ topic: true }),
   response: searchResultSchema,
