@@ -3,7 +3,7 @@
  * unclean restarts and a hand-moved clock (engine option `now`), against a plain in-memory model
  * of every message (fresh, leased, waiting for redelivery, acked, dead-lettered, archived as
  * expired), delayed delivery, TTL (own and topic default), idempotency keys and the backlog
- * limit. Model: model/model.ts; commands: model/commands.ts; checks after each command: model/real.ts.
+ * limit under either overflow policy (reject, archive-oldest). Model: model/model.ts; commands: model/commands.ts; checks after each command: model/real.ts.
  */
 import fc from 'fast-check';
 import { afterEach, describe, it } from 'vitest';
@@ -17,7 +17,7 @@ const fx = queueFixture();
 afterEach(() => fx.cleanup());
 
 describe('queue engine against a model', () => {
-  it('agrees with the model under random publish (delay, TTL, idempotency key)/receive/ack/nack/time/TTL/backlog-limit/restart sequences', { timeout: 600_000 }, async () => {
+  it('agrees with the model under random publish (delay, TTL, idempotency key)/receive/ack/nack/time/TTL/backlog-limit/backlog-policy/restart sequences', { timeout: 600_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'max' }), async (cmds) => {
         const clock = manualClock();

@@ -4,6 +4,8 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { BACKLOG_OVERFLOW_REASON } from '../../../../broker/queues/archive.js';
+import type { BacklogPolicy } from '../../../../broker/queues/topic-policy.js';
 import type { PublishMessage, PublishResult } from '../../../../broker/queues/types.js';
 import { available, expectedSettleCode, expiryOf, planPublish, BACKOFF, LEASE, MAX_ATTEMPTS, type Model, type ModelMsg } from './model.js';
 import { archived, archivedId, codeOf, logSize, sync, type Real } from './real.js';
@@ -56,9 +58,11 @@ const publishCmd = fc.array(messageSpec, { minLength: 1, maxLength: 4 }).map(
       const before = logSize(r);
       const res = await codeOf(r.f.engine.publish(r.topic, msgs));
       if (res.code !== 'ok' || plan.outcome === 'full') {
-        expect(res.code, `publish outcome (backlog limit ${m.backlogLimit})`).toBe(plan.outcome === 'ok' ? 'ok' : 'BACKLOG_FULL');
+        expect(res.code, `publish outcome (backlog limit ${m.backlogLimit}, policy ${m.backlogPolicy})`).toBe(plan.outcome === 'ok' ? 'ok' : 'BACKLOG_FULL');
         expect(logSize(r), 'a refused publish appended').toBe(before);
       } else {
+        // Room is made before the append; sync then checks the archive holds exactly these.
+        for (const id of plan.archive) Object.assign(m.msgs.get(id)!, { state: 'expired', archivedReason: BACKLOG_OVERFLOW_REASON, archivedAt: now });
         const out = (res as { value: PublishResult[] }).value;
         const pos = (i: number) => `${out[i]!.partition}:${out[i]!.offset}`;
         plan.fates.forEach((fate, i) => {
@@ -90,7 +94,7 @@ const receiveCmd = fc.integer({ min: 1, max: 6 }).map(
       for (const id of moved) {
         expect(expired, `archived ${id}, which had not expired`).toContain(id);
         const x = m.msgs.get(id)!;
-        Object.assign(x, { state: 'expired', archivedExpiry: expiryOf(m, x) });
+        Object.assign(x, { state: 'expired', archivedReason: `ttl passed at ${expiryOf(m, x)}`, archivedAt: now });
       }
       expect(got.length, 'leased more than max or than the due, unexpired messages').toBeLessThanOrEqual(Math.min(max, live.size));
       if (live.size > 0) expect(got.length, 'leased nothing although due, unexpired messages wait').toBeGreaterThan(0);
@@ -182,5 +186,20 @@ const backlogCmd = fc.constantFrom(null, 2, 5, 9).map(
   }),
 );
 
-/** fc.commands picks uniformly from this list: repeats weight the data-path commands. */
-export const commands = [publishCmd, publishCmd, publishCmd, receiveCmd, receiveCmd, receiveCmd, settleCmd, settleCmd, advanceCmd, advanceCmd, restartCmd, topicTtlCmd, backlogCmd];
+/** archive-oldest twice as often: it is the policy with the most to get wrong. */
+const backlogPolicyCmd = fc.constantFrom<BacklogPolicy>('reject', 'archive-oldest', 'archive-oldest').map(
+  (policy): Cmd => ({
+    check: always,
+    async run(m, r) {
+      await sync(m, r);
+      await r.f.engine.setBacklogPolicy(r.topic, policy);
+      m.backlogPolicy = policy;
+      await sync(m, r);
+    },
+    toString: () => `setBacklogPolicy(${policy})`,
+  }),
+);
+
+/** fc.commands picks uniformly from this list: repeats weight the data-path commands and the
+ * backlog settings (archive-oldest only acts once both a limit and the policy are set). */
+export const commands = [publishCmd, publishCmd, publishCmd, receiveCmd, receiveCmd, receiveCmd, settleCmd, settleCmd, advanceCmd, advanceCmd, restartCmd, topicTtlCmd, backlogCmd, backlogCmd, backlogPolicyCmd, backlogPolicyCmd];

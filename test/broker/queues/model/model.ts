@@ -2,9 +2,10 @@
  * The in-memory model of one subscription ('s') of one topic: what every message should be
  * (fresh, leased, waiting for redelivery, acked, dead-lettered, archived as expired), when it may
  * be delivered (delay) and until when (TTL), which idempotency keys are remembered, and the
- * topic's default TTL and backlog limit. Pure functions only; the commands compare the engine
- * against what these say.
+ * topic's default TTL, backlog limit and overflow policy. Pure functions only; the commands
+ * compare the engine against what these say.
  */
+import type { BacklogPolicy } from '../../../../broker/queues/topic-policy.js';
 
 export const LEASE = 1000;
 export const BACKOFF = 300;
@@ -27,8 +28,10 @@ export interface ModelMsg {
   until: number;
   due: number;
   receipt: string;
-  /** The expiry the archive copy must name (`ttl passed at <ms>`). */
-  archivedExpiry?: number;
+  /** Why it was archived, as the archive copy must say (`ttl passed at <ms>` or `backlog-overflow`). */
+  archivedReason?: string;
+  /** The clock when it was archived (`sluice-archived-time`). */
+  archivedAt?: number;
 }
 
 export interface Model {
@@ -38,11 +41,12 @@ export interface Model {
   keys: Map<string, { id: string; at: number }>;
   topicTtl: number | null;
   backlogLimit: number | null;
+  backlogPolicy: BacklogPolicy;
   /** Makes every published value unique, so a delivered value names its message. */
   seq: number;
 }
 
-export const newModel = (): Model => ({ msgs: new Map(), receipts: [], keys: new Map(), topicTtl: null, backlogLimit: null, seq: 0 });
+export const newModel = (): Model => ({ msgs: new Map(), receipts: [], keys: new Map(), topicTtl: null, backlogLimit: null, backlogPolicy: 'reject', seq: 0 });
 
 const settled = (x: ModelMsg) => x.state === 'acked' || x.state === 'dead' || x.state === 'expired';
 
@@ -110,9 +114,20 @@ export type Fate = { kind: 'new' } | { kind: 'dup'; id: string } | { kind: 'batc
 
 export interface PublishPlan {
   fates: Fate[];
-  /** 'full': BACKLOG_FULL. A publish of duplicates only adds nothing and always succeeds, even
-   * while the backlog is past the limit (a lowered limit). */
+  /** 'full': BACKLOG_FULL, nothing appended or archived. A publish of duplicates only adds
+   * nothing and always succeeds, even while the backlog is past the limit (a lowered limit). */
   outcome: 'ok' | 'full';
+  /** Under archive-oldest: the messages a successful publish first archives (backlog-overflow). */
+  archive: string[];
+}
+
+/** Oldest first as archive-oldest picks: record timestamp, then partition, then offset. */
+function byAge(m: Model): (a: string, b: string) => number {
+  return (a, b) => {
+    const [pa, oa] = a.split(':').map(Number) as [number, number];
+    const [pb, ob] = b.split(':').map(Number) as [number, number];
+    return m.msgs.get(a)!.ts - m.msgs.get(b)!.ts || pa - pb || oa - ob;
+  };
 }
 
 export function planPublish(m: Model, keys: ReadonlyArray<string | undefined>, now: number): PublishPlan {
@@ -129,6 +144,13 @@ export function planPublish(m: Model, keys: ReadonlyArray<string | undefined>, n
   });
   const adding = fates.filter((f) => f.kind === 'new').length;
   const limit = m.backlogLimit;
-  if (limit === null || depth(m) + adding <= limit) return { fates, outcome: 'ok' };
-  return { fates, outcome: adding === 0 ? 'ok' : 'full' };
+  const ok: PublishPlan = { fates, outcome: 'ok', archive: [] };
+  const full: PublishPlan = { fates, outcome: 'full', archive: [] };
+  if (adding === 0 || limit === null || depth(m) + adding <= limit) return ok;
+  if (m.backlogPolicy === 'reject' || adding > limit) return full;
+  // Waiting: unsettled and not leased (fresh, delayed, due or not, TTL passed or not, or retrying).
+  const need = depth(m) + adding - limit;
+  const waiting = [...m.msgs].filter(([, x]) => x.state === 'fresh' || x.state === 'retry').map(([id]) => id);
+  if (waiting.length < need) return full;
+  return { ...ok, archive: waiting.sort(byAge(m)).slice(0, need) };
 }

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { decodeBatches, type DecodedRecord } from '../../../../broker/records/decoder.js';
 import { parseDeadLetterProvenance } from '../../../../broker/queues/provenance.js';
-import { archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../../broker/queues/ttl.js';
+import { ARCHIVED_TIME_HEADER, archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../../broker/queues/ttl.js';
 import type { manualClock, QueueFixture } from '../helpers.js';
 import { expectedCounts, expireLeases, type Model } from './model.js';
 
@@ -50,7 +50,8 @@ export function archivedId(rec: DecodedRecord): string {
   return `${prov?.partition}:${prov?.offset}`;
 }
 
-/** The archive holds each expired message exactly once, with its provenance, and nothing else. */
+/** The archive holds each expired message exactly once (TTL passed or backlog overflow), with its
+ * value, provenance, reason and time, and nothing else. */
 async function checkArchive(m: Model, r: Real): Promise<void> {
   const recs = await archived(r);
   const want = [...m.msgs].filter(([, x]) => x.state === 'expired');
@@ -60,7 +61,9 @@ async function checkArchive(m: Model, r: Real): Promise<void> {
     const [p, o] = archivedId(rec).split(':').map(Number);
     expect(rec.value?.toString('utf8'), 'archived value').toBe(x.value);
     expect(parseDeadLetterProvenance(rec.headers)).toMatchObject({ source: 'sluice', topic: r.topic, partition: p, offset: o, subscription: 's', timestamp: x.ts, attempts: x.attempts });
-    expect(rec.headers.find((h) => h.key === EXPIRED_REASON_HEADER)?.value?.toString('utf8')).toBe(`ttl passed at ${x.archivedExpiry}`);
+    const header = (key: string) => rec.headers.find((h) => h.key === key)?.value?.toString('utf8');
+    expect(header(EXPIRED_REASON_HEADER), `archive reason of ${archivedId(rec)}`).toBe(x.archivedReason);
+    expect(header(ARCHIVED_TIME_HEADER), `archive time of ${archivedId(rec)}`).toBe(String(x.archivedAt));
   }
 }
 
@@ -84,5 +87,6 @@ export async function sync(m: Model, r: Real): Promise<void> {
   expect(logSize(r), 'records in the topic').toBe(m.msgs.size);
   expect(r.f.engine.topicTtl(r.topic), 'topic TTL').toBe(m.topicTtl);
   expect(r.f.engine.backlogLimit(r.topic), 'backlog limit').toBe(m.backlogLimit);
+  expect(r.f.engine.backlogPolicy(r.topic), 'backlog policy').toBe(m.backlogPolicy);
   await checkArchive(m, r);
 }
