@@ -17,6 +17,7 @@ export const clusterKeys = {
     [...clusterKeys.topics(cluster), 'list', params] as const,
   topic: (cluster: string, topic: string) => [...clusterKeys.topics(cluster), 'detail', topic] as const,
   topicConfigs: (cluster: string, topic: string) => [...clusterKeys.topic(cluster, topic), 'configs'] as const,
+  topicTraffic: (cluster: string, topic: string) => [...clusterKeys.topic(cluster, topic), 'traffic'] as const,
   messages: (cluster: string, topic: string, params: unknown) => [...clusterKeys.topic(cluster, topic), 'messages', params] as const,
   groups: (cluster: string) => [...clusterKeys.all(cluster), 'groups'] as const,
   groupList: (cluster: string) => [...clusterKeys.groups(cluster), 'list'] as const,

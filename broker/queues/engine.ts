@@ -17,6 +17,7 @@ import { publish } from './publish.js';
 import { receive } from './receive.js';
 import { ack, expireLeases, extend, nack } from './settle.js';
 import { QueueState, type QueueEvent, type SubState } from './state.js';
+import { attemptsHistogram, type AttemptsHistogram } from './stats.js';
 import { CheckBacks, type CheckBackOptions } from './transactions-checkback.js';
 import { Transactions, type PendingTransaction, type PrepareOptions, type TransactionOutcome } from './transactions.js';
 import type { SubscriptionConfigInput } from './subscription-config.js';
@@ -139,6 +140,10 @@ export class QueueEngine {
   }
   listSubscriptions(topic?: string): SubscriptionDescription[] {
     return listSubscriptions(this.ctx, topic);
+  }
+  /** Unsettled messages by attempt, plus dead-lettered (stats.ts). */
+  attemptsHistogram(topic: string, name: string): AttemptsHistogram {
+    return attemptsHistogram(this.ctx, topic, name);
   }
   publish(topic: string, messages: readonly PublishMessage[]): Promise<PublishResult[]> {
     return publish(this.ctx, topic, messages);

@@ -1,6 +1,7 @@
 /** The queue layer's entry points (see docs/queues.md). */
 export { QueueEngine, startQueues, type QueueEngineOptions } from './engine.js';
 export { QUEUE_STATE_TOPIC } from './journal.js';
+export { MAX_ATTEMPT_BUCKETS, type AttemptsHistogram } from './stats.js';
 export { H as DEAD_LETTER_HEADERS, parseDeadLetterProvenance, type DeadLetterProvenance } from './provenance.js';
 export { DELIVER_AT_HEADER } from './delay.js';
 export { IDEMPOTENCY_HEADER } from './idempotency.js';

@@ -53,8 +53,10 @@ export interface ClusterOperations {
   clusterInfo(): Promise<ClusterInfo>;
   /** Traffic since the counters started, or null when the backend cannot tell (docs/connectors.md
    * says what Kafka and RabbitMQ could offer). Counters may restart (broker restart, deleted
-   * topic): a reader computing rates treats a decrease as a restart, not negative traffic. */
-  trafficTotals(): Promise<TrafficTotals | null>;
+   * topic): a reader computing rates treats a decrease as a restart, not negative traffic.
+   * With `topic`, that topic's share only (NOT_FOUND for an unknown topic; null when the backend
+   * counts per cluster only, never the cluster's totals passed off as the topic's). */
+  trafficTotals(topic?: string): Promise<TrafficTotals | null>;
   /** Never throws for an unreachable cluster: that is `down` with the reason. */
   health(): Promise<ClusterHealth>;
   listNodes(): Promise<NodeInfo[]>;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ClusterOverview } from '../overview.js';
 import { healthSchema } from './cluster.js';
+import { trafficTotalsSchema } from './traffic.js';
 
 const groupState = z.enum(['Empty', 'Stable', 'PreparingRebalance', 'CompletingRebalance', 'Dead', 'Unknown']);
 
@@ -13,9 +14,6 @@ export const overviewSchema = z.object({
     groups: z.number().nullable(),
     subscriptions: z.number().nullable(),
   }),
-  traffic: z
-    .object({ at: z.number(), messagesIn: z.number(), messagesOut: z.number(), bytesIn: z.number(), bytesOut: z.number() })
-    .nullable()
-    .describe('Cumulative counters since the broker started; rates are differences between two readings'),
+  traffic: trafficTotalsSchema,
   laggingGroups: z.array(z.object({ groupId: z.string(), state: groupState, totalLag: z.number().nullable() })),
 }) satisfies z.ZodType<ClusterOverview>;

@@ -16,6 +16,10 @@ export const queueSubscriptionSchema = z.object({
   deadLetterTopic: z.string().optional(),
   expiredTopic: z.string().optional(),
   partitions: z.array(z.object({ partition: z.number(), cursor: z.number(), end: z.number() })).optional(),
+  attempts: z
+    .array(z.number())
+    .optional()
+    .describe('unsettled messages by the attempt they are on: [0] first attempt, [1] second, …; the last entry also counts later attempts'),
 }) satisfies z.ZodType<QueueSubscription>;
 
 export const queueSubscriptionListSchema = z.object({ items: z.array(queueSubscriptionSchema) });

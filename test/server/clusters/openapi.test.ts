@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Record<string, [string, string | undefined, strin
   [T]: { get: ['viewer', undefined, undefined], delete: ['operator', 'topic.delete', undefined] },
   [`${T}/partitions`]: { post: ['operator', 'topic.add-partitions', 'totalPartitions'] },
   [`${T}/configs`]: { get: ['viewer', undefined, undefined], patch: ['operator', 'topic.alter-configs', 'validateOnly'] },
+  [`${T}/traffic`]: { get: ['viewer', undefined, undefined] },
   [`${T}/messages`]: { get: ['viewer', undefined, undefined], post: ['operator', 'message.produce', 'value'] },
   [`${T}/messages/search`]: { post: ['viewer', 'message.search', 'filters'] },
   [`${P}/groups`]: { get: ['viewer', undefined, undefined] },

@@ -1,12 +1,14 @@
 /**
  * GET /api/v1/clusters/:cluster/overview against the in-process broker with real kafkajs
- * clients: traffic totals grow by exactly what was produced and fetched, counts follow topics
- * and groups, and the lagging groups come worst first.
+ * clients: traffic totals grow by exactly what was produced and fetched (per topic too, through
+ * GET …/topics/:topic/traffic), counts follow topics and groups, and the lagging groups come worst
+ * first.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as overviewRoute from '../../../app/api/v1/clusters/[cluster]/overview/route.js';
 import * as topicsRoute from '../../../app/api/v1/clusters/[cluster]/topics/route.js';
+import * as topicTrafficRoute from '../../../app/api/v1/clusters/[cluster]/topics/[topic]/traffic/route.js';
 import { freshTopic, json, startWorld, type World } from './harness.js';
 
 vi.mock('server-only', () => ({}));
@@ -115,6 +117,44 @@ describe('cluster overview', () => {
     expect(after.traffic.messagesOut - before.traffic.messagesOut).toBeGreaterThanOrEqual(12);
     expect(after.traffic.bytesOut).toBeGreaterThan(before.traffic.bytesOut);
     expect(after.traffic.messagesIn).toBe(before.traffic.messagesIn);
+  }, 120_000);
+
+  it("per-topic traffic (GET …/topics/:topic/traffic) counts that topic's messages in and out only", async () => {
+    const busy = freshTopic('ovw-topic');
+    const idle = freshTopic('ovw-idle');
+    await createTopic(busy, 2);
+    await createTopic(idle, 1);
+    const read = async (topic: string) => {
+      const res = await json(topicTrafficRoute.GET, { ...w.viewer, params: { cluster: C, topic } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.traffic;
+    };
+    expect(await read(busy)).toMatchObject({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
+    await produce(busy, 9);
+    const produced = await read(busy);
+    expect(produced).toMatchObject({ messagesIn: 9, messagesOut: 0 });
+    expect(produced.bytesIn).toBeGreaterThan(0);
+
+    const consumer = kafka.consumer({ groupId: `${busy}-g`, sessionTimeout: 30_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: busy, fromBeginning: true });
+      let consumed = 0;
+      await consumer.run({ eachMessage: async () => void consumed++ });
+      const deadline = Date.now() + 90_000;
+      while (consumed < 9 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(consumed).toBe(9);
+    } finally {
+      await consumer.disconnect();
+    }
+    const fetched = await read(busy);
+    expect(fetched.messagesOut).toBeGreaterThanOrEqual(9);
+    expect(fetched.bytesOut).toBeGreaterThan(0);
+    expect(fetched.messagesIn).toBe(9);
+    expect(await read(idle)).toMatchObject({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
+
+    expect((await json(topicTrafficRoute.GET, { params: { cluster: C, topic: busy } })).status).toBe(401);
+    expect((await json(topicTrafficRoute.GET, { ...w.viewer, params: { cluster: C, topic: freshTopic('ovw-missing') } })).status).toBe(404);
   }, 120_000);
 
   it('refuses a viewer without a token and an unknown cluster', async () => {

@@ -47,6 +47,8 @@ describe('GET /api/v1/clusters/:cluster/queues', () => {
       config: { maxAttempts: 1, ordering: 'key' },
       deadLetterTopic: `${topic}.billing.dlq`,
       expiredTopic: `${topic}.expired`,
+      // maxAttempts 1: one bucket, the three unsettled messages on their first attempt.
+      attempts: [3],
     });
     expect(sub.partitions.map((p: { partition: number }) => p.partition)).toEqual([0, 1]);
     expect(sub.partitions.reduce((n: number, p: { end: number }) => n + p.end, 0)).toBe(4);

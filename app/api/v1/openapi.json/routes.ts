@@ -20,6 +20,7 @@ import * as clusterTopics from '../clusters/[cluster]/topics/route.js';
 import * as clusterTopic from '../clusters/[cluster]/topics/[topic]/route.js';
 import * as clusterTopicPartitions from '../clusters/[cluster]/topics/[topic]/partitions/route.js';
 import * as clusterTopicConfigs from '../clusters/[cluster]/topics/[topic]/configs/route.js';
+import * as clusterTopicTraffic from '../clusters/[cluster]/topics/[topic]/traffic/route.js';
 import * as clusterMessages from '../clusters/[cluster]/topics/[topic]/messages/route.js';
 import * as clusterMessageSearch from '../clusters/[cluster]/topics/[topic]/messages/search/route.js';
 import * as clusterGroups from '../clusters/[cluster]/groups/route.js';
@@ -61,6 +62,7 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/clusters/[cluster]/topics/[topic]', module: clusterTopic },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]/partitions', module: clusterTopicPartitions },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]/configs', module: clusterTopicConfigs },
+  { path: '/api/v1/clusters/[cluster]/topics/[topic]/traffic', module: clusterTopicTraffic },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]/messages', module: clusterMessages },
   { path: '/api/v1/clusters/[cluster]/topics/[topic]/messages/search', module: clusterMessageSearch },
   { path: '/api/v1/clusters/[cluster]/groups', module: clusterGroups },

@@ -2,19 +2,14 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
-import type { TrafficTotals } from '../../../../broker/control/connectors/index.js';
 import type { ClusterOverview } from '../../../../server/clusters/overview.js';
 import { api, clusterPath } from '../../../../lib/api-client.js';
 import { formatBytes, formatCount, paths } from '../../../../lib/format.js';
 import { clusterKeys } from '../../../../lib/query-keys.js';
+import { LiveTraffic, useTrafficRates } from '../../../ui/live-traffic';
 import { LaggingGroups } from './lagging-groups';
-import { pushRate, type RatePoint } from './rates.js';
-import { TrafficChart } from './traffic-chart';
 
 const POLL_MS = 2_000;
-const perSecond = (n: number) => `${n.toLocaleString('en-US', { maximumFractionDigits: 1 })}/s`;
-const bytesPerSecond = (n: number) => `${formatBytes(Math.round(n))}/s`;
 
 /** What the overview shows of the cluster that does not need polling. */
 export interface ClusterAbout {
@@ -33,16 +28,7 @@ export function LiveOverview({ cluster, about, initial }: { cluster: string; abo
     initialData: initial,
     refetchInterval: POLL_MS,
   });
-  const last = useRef<TrafficTotals | null>(null);
-  const [points, setPoints] = useState<RatePoint[]>([]);
-  useEffect(() => {
-    const next = data.traffic;
-    if (!next || next.at === last.current?.at) return;
-    const prev = last.current;
-    last.current = next;
-    setPoints((p) => pushRate(p, prev, next));
-  }, [data.traffic]);
-  const now = points.at(-1);
+  const points = useTrafficRates(data.traffic);
 
   const health = data.health;
   return (
@@ -99,26 +85,7 @@ export function LiveOverview({ cluster, about, initial }: { cluster: string; abo
         {data.traffic === null ? (
           <p className="muted">This cluster does not report traffic counters (see docs/connectors.md).</p>
         ) : (
-          <>
-            <p className="muted">
-              Live, from the broker&apos;s counters read every {POLL_MS / 1000} s while this page is open; the last 5 minutes are kept in this
-              browser tab only.
-            </p>
-            {now ? (
-              <p data-testid="traffic-now">
-                in <strong data-testid="rate-messages-in">{perSecond(now.messagesIn)}</strong> ({bytesPerSecond(now.bytesIn)}) · out{' '}
-                <strong data-testid="rate-messages-out">{perSecond(now.messagesOut)}</strong> ({bytesPerSecond(now.bytesOut)})
-              </p>
-            ) : (
-              <p className="muted" data-testid="traffic-waiting">
-                Waiting for a second reading…
-              </p>
-            )}
-            <h3>Messages/s</h3>
-            <TrafficChart points={points} what="messages" format={perSecond} testId="traffic-chart-messages" />
-            <h3>Bytes/s</h3>
-            <TrafficChart points={points} what="bytes" format={bytesPerSecond} testId="traffic-chart-bytes" />
-          </>
+          <LiveTraffic points={points} pollMs={POLL_MS} />
         )}
       </section>
 

@@ -6,6 +6,7 @@ import type { QueueSubscription } from '../../../../broker/control/connectors/in
 import { api, clusterPath } from '../../../../lib/api-client.js';
 import { formatCount, paths, plural } from '../../../../lib/format.js';
 import { clusterKeys } from '../../../../lib/query-keys.js';
+import { AttemptsHistogram } from './attempts-histogram';
 import { QueuesEmpty } from './queues-empty';
 
 export function QueuesView({ cluster, initial }: { cluster: string; initial: QueueSubscription[] }) {
@@ -36,6 +37,7 @@ export function QueuesView({ cluster, initial }: { cluster: string; initial: Que
                 <th className="num" title="Waiting for a delay or a redelivery backoff">Delayed</th>
                 <th className="num">Dead-lettered</th>
                 <th className="num">Expired</th>
+                <th title="Unsettled messages by the attempt they are on (1 = first delivery), then dead letters (DL)">Attempts</th>
                 <th className="num">Max attempts</th>
                 <th>Ordering</th>
               </tr>
@@ -65,6 +67,9 @@ export function QueuesView({ cluster, initial }: { cluster: string; initial: Que
                     ) : (
                       formatCount(s.expired)
                     )}
+                  </td>
+                  <td data-testid="queue-attempts">
+                    <AttemptsHistogram attempts={s.attempts} deadLettered={s.deadLettered} />
                   </td>
                   <td className="num">{s.config?.maxAttempts ?? '—'}</td>
                   <td>{s.config?.ordering === 'key' ? 'per key' : s.config ? 'none' : '—'}</td>

@@ -66,7 +66,7 @@ export class BuiltinConnector implements ClusterConnector {
   }
 
   clusterInfo = () => this.#run(cluster.clusterInfo);
-  trafficTotals = () => this.#run(trafficTotals);
+  trafficTotals = (topic?: string) => this.#run((c) => trafficTotals(c, topic));
   health = async () => cluster.health(this.#ctx);
   listNodes = () => this.#run(cluster.listNodes);
 

@@ -1,10 +1,11 @@
 /**
  * Queue subscriptions of the built-in broker, read from the running queue engine
- * (broker/queues): counts, config summary, dead-letter/expired topics and per-partition cursors.
- * No attempts distribution: the engine keeps attempts only per unsettled message, so a
- * distribution would walk every in-flight and retrying message on each refresh.
+ * (broker/queues): counts, config summary, dead-letter/expired topics, per-partition cursors and
+ * the attempts distribution. The distribution walks every leased and retrying message, as the
+ * counts already do (the delayed count), so a listing stays linear in unsettled-and-delivered
+ * messages.
  */
-import { archiveTopicOf, type SubscriptionDescription } from '../../../queues/index.js';
+import { archiveTopicOf, type QueueEngine, type SubscriptionDescription } from '../../../queues/index.js';
 import type { QueueSubscription } from '../types/queues.js';
 import type { BuiltinContext } from './context.js';
 import { unavailable } from './translate.js';
@@ -14,11 +15,11 @@ export function listQueueSubscriptions(ctx: BuiltinContext): QueueSubscription[]
   if (!engine) throw unavailable(ctx.cluster, 'the queue engine is not running');
   return engine
     .listSubscriptions()
-    .map(toQueueSubscription)
+    .map((d) => toQueueSubscription(engine, d))
     .sort((a, b) => a.queue.localeCompare(b.queue) || a.subscription.localeCompare(b.subscription));
 }
 
-function toQueueSubscription(d: SubscriptionDescription): QueueSubscription {
+function toQueueSubscription(engine: QueueEngine, d: SubscriptionDescription): QueueSubscription {
   const { counts, config } = d;
   return {
     queue: d.topic,
@@ -35,5 +36,6 @@ function toQueueSubscription(d: SubscriptionDescription): QueueSubscription {
     deadLetterTopic: config.deadLetterTopic,
     expiredTopic: archiveTopicOf(d.topic),
     partitions: d.partitions.map((p) => ({ partition: p.partition, cursor: p.cursor, end: p.logEndOffset })),
+    attempts: engine.attemptsHistogram(d.topic, d.name).byAttempt,
   };
 }

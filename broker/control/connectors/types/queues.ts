@@ -30,6 +30,10 @@ export interface QueueSubscription {
   expiredTopic?: string;
   /** Per partition: every offset below `cursor` is settled; `end` is the log end offset. */
   partitions?: QueuePartitionCursor[];
+  /** Unsettled messages by the attempt they are on: [0] first attempt (never failed), [1]
+   * second, …; the last entry also counts every later attempt (at most 10 entries, built-in:
+   * broker/queues/stats.ts). Dead letters are `deadLettered`. */
+  attempts?: number[];
 }
 
 export interface QueueSubscriptionConfig {

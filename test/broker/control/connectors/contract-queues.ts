@@ -23,6 +23,8 @@ export function defineQueueContract(ctx: ContractContext): void {
         const fresh3 = await waitFor(find, (s) => s?.depth === 3, 'three ready messages');
         expect(fresh3).toMatchObject({ inFlight: 0, deadLettered: 0 });
         if (fresh3!.config) expect(fresh3!.config.maxAttempts).toBe(1);
+        // maxAttempts 1: one bucket, every unsettled message is on its first (and last) attempt.
+        if (fresh3!.attempts) expect(fresh3!.attempts).toEqual([3]);
 
         const receipts = await driver.receive(topic, name, 2);
         expect(receipts).toHaveLength(2);
@@ -33,6 +35,7 @@ export function defineQueueContract(ctx: ContractContext): void {
         await driver.nack(receipts[0]!);
         const after = await waitFor(find, (s) => s?.deadLettered === 1, 'one dead letter');
         expect(after).toMatchObject({ depth: 1, inFlight: 1, deadLettered: 1 });
+        if (after!.attempts) expect(after!.attempts).toEqual([2]);
         if (after!.deadLetterTopic) {
           const dlq = await c.getTopic(after!.deadLetterTopic);
           expect(dlq.partitionInfo.reduce((n, p) => n + p.high - p.low, 0)).toBe(1);

@@ -4,13 +4,14 @@
  * connector declares an operation unsupported, the test checks that it says UNSUPPORTED instead.
  * Every test uses fresh topic and group names, so a harness may point at a shared cluster.
  */
+import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConnector } from '../../../../broker/control/connectors/index.js';
 import { defineGroupContract } from './contract-groups.js';
 import { defineMessageContract } from './contract-messages.js';
 import { defineQueueContract } from './contract-queues.js';
 import { defineTopicContract } from './contract-topics.js';
-import { expectCode, KAFKA_PROFILE, whenSupported, type ContractContext, type ContractProfile, type QueueDriver } from './helpers.js';
+import { expectCode, fresh, kafkaClient, KAFKA_PROFILE, waitFor, whenSupported, type ContractContext, type ContractProfile, type QueueDriver } from './helpers.js';
 
 export interface ContractHarness {
   connector: ClusterConnector;
@@ -69,6 +70,35 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
           expect(nodes.filter((n) => n.isController).length).toBeLessThanOrEqual(1);
           for (const n of nodes) expect(n.port).toBeGreaterThan(0);
         });
+      });
+
+      it("per-topic traffic totals count that topic's Kafka traffic only, or are null like the cluster's", async () => {
+        const c = ctx.connector;
+        const busy = fresh('traffic-busy');
+        const idle = fresh('traffic-idle');
+        await ctx.createTopic(busy, 1);
+        await ctx.createTopic(idle, 1);
+        await expectCode(c.trafficTotals(fresh('traffic-missing')), 'NOT_FOUND');
+        const cluster = await c.trafficTotals();
+        if (cluster === null || !ctx.kafkaBrokers) {
+          expect(await c.trafficTotals(busy)).toBeNull();
+          return;
+        }
+        const before = await c.trafficTotals(busy);
+        expect(before).toMatchObject({ messagesIn: 0, bytesIn: 0 });
+        const producer = kafkaClient(ctx.kafkaBrokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+        await producer.connect();
+        try {
+          await producer.send({ topic: busy, messages: Array.from({ length: 7 }, (_, i) => ({ value: `v${i}` })) });
+        } finally {
+          await producer.disconnect();
+        }
+        const after = await waitFor(() => c.trafficTotals(busy), (t) => (t?.messagesIn ?? 0) >= 7, 'seven messages counted in');
+        expect(after!.messagesIn).toBe(7);
+        expect(after!.bytesIn).toBeGreaterThan(0);
+        expect(after!.at).toBeGreaterThanOrEqual(before!.at);
+        expect(await c.trafficTotals(idle)).toMatchObject({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
+        expect((await c.trafficTotals())!.messagesIn).toBeGreaterThanOrEqual(cluster.messagesIn + 7);
       });
 
       it('queue subscriptions are listed or refused as UNSUPPORTED, never faked', async () => {

@@ -11,6 +11,7 @@ import { ConfigsEditor } from './configs-editor';
 import { MessageBrowser } from './message-browser';
 import { ProduceForm } from './produce-form';
 import { TopicActions } from './topic-actions';
+import { TopicTraffic } from './topic-traffic';
 
 type Tab = 'messages' | 'partitions' | 'configs' | 'produce';
 
@@ -49,6 +50,7 @@ export function TopicView({ cluster, initial, initialConfigs, searchSupported, t
         <span className="spacer" />
         {canWrite && <TopicActions cluster={cluster} topic={topic} />}
       </div>
+      <TopicTraffic cluster={cluster} topic={topic.name} />
       <div className="tabs" role="tablist" aria-label="Topic sections">
         {tabs.map(([k, label]) => (
           <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tab-${k}`}>

@@ -1,5 +1,5 @@
 /** Per-second rates from consecutive cumulative traffic readings, kept for a sliding window. */
-import type { TrafficTotals } from '../../../../broker/control/connectors/index.js';
+import type { TrafficTotals } from '../../broker/control/connectors/index.js';
 
 export interface RatePoint {
   t: number;

@@ -1,7 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RatePoint } from './rates.js';
+import type { RatePoint } from './traffic-rates.js';
 
 const time = (t: number) => new Date(t).toLocaleTimeString();
 
