@@ -1,5 +1,6 @@
 /**
- * Messages and bytes per topic, counted by the Kafka Produce and Fetch handlers.
+ * Messages and bytes per topic, counted where messages enter and leave for clients: the Kafka
+ * Produce and Fetch handlers, the queue layer's publish and receive, and produce from the console.
  *
  * The message path pays one map lookup and four additions per batch: totals are plain numbers
  * (registry.ts says why not prom-client's `inc`), and record counts come from the batch headers
@@ -27,11 +28,19 @@ export function recordsInBatches(batches: Buffer): number {
   return records;
 }
 
-/** One record batch appended by Kafka Produce (after the store accepted it). */
+/** One record batch appended by Kafka Produce, a queue publish or the console (after the store accepted it). */
 export function countProduced(topic: string, batch: Buffer): void {
   const t = traffic(topic);
   t.messagesIn += recordsInBatches(batch);
   t.bytesIn += batch.length;
+}
+
+/** Messages handed out by a queue receive (their keys and values: there is no batch framing). */
+export function countDelivered(topic: string, messages: number, bytes: number): void {
+  if (messages === 0) return;
+  const t = traffic(topic);
+  t.messagesOut += messages;
+  t.bytesOut += bytes;
 }
 
 /** Record batches put into a Fetch response for one partition. */

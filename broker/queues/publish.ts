@@ -4,6 +4,7 @@
  * appended nothing unless the error says which partitions were written.
  */
 import { SluiceError } from '../errors.js';
+import { countProduced } from '../metrics/traffic.js';
 import { crc32c } from '../records/crc32c.js';
 import { encodeBatch, type RecordInput } from '../records/encoder.js';
 import { appendWithinBacklog } from './backlog-archive.js';
@@ -70,6 +71,7 @@ export async function publish(ctx: QueueContext, topic: string, messages: readon
       Promise.all(
         batches.map(async ({ p, list, batch }) => {
           const res = await ctx.store.append(topic, p, batch);
+          countProduced(topic, batch);
           list.forEach((x, i) => {
             out[x.index] = { partition: p, offset: res.baseOffset + i };
             const key = keys[x.index];

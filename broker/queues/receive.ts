@@ -4,6 +4,7 @@
  * journaled before the messages are returned, so attempt counts and receipts survive a crash.
  */
 import { SluiceError } from '../errors.js';
+import { countDelivered } from '../metrics/traffic.js';
 import type { DecodedRecord } from '../records/decoder.js';
 import { requireSub, settlingKey, type QueueContext } from './context.js';
 import { deliverAtOf, popDueDelayed, schedule } from './delay.js';
@@ -87,6 +88,9 @@ async function leaseSome(ctx: QueueContext, sub: SubState, max: number, leaseMs:
   for (const r of await Promise.allSettled(archiving)) {
     if (r.status === 'rejected') ctx.logger.error('queue expired-message archive failed', { topic, subscription: name, error: String(r.reason) });
   }
+  let bytes = 0;
+  for (const { rec } of picked) bytes += (rec.key?.length ?? 0) + (rec.value?.length ?? 0);
+  countDelivered(topic, picked.length, bytes);
   return picked.map(({ p, rec }) => {
     const m = sub.part(p).meta.get(rec.offset);
     return {

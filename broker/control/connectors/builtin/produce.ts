@@ -3,6 +3,7 @@
  * the same store append the Kafka Produce handler uses, so it is validated, offset-assigned,
  * made durable per the flush policy and wakes waiting consumers exactly like a client's batch.
  */
+import { countProduced } from '../../../metrics/traffic.js';
 import { encodeBatch } from '../../../records/encoder.js';
 import { ConnectorError } from '../errors.js';
 import { partitionForKey } from '../shared/partitioner.js';
@@ -37,5 +38,6 @@ export async function produceMessage(ctx: BuiltinContext, request: ProduceReques
     compression: r.compression,
   });
   const appended = await ctx.source.store.append(topic.name, partition, batch);
+  countProduced(topic.name, batch);
   return { topic: topic.name, partition, offset: appended.baseOffset, timestamp: appended.logAppendTime >= 0 ? appended.logAppendTime : timestamp };
 }

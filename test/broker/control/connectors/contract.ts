@@ -72,7 +72,7 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
         });
       });
 
-      it("per-topic traffic totals count that topic's Kafka traffic only, or are null like the cluster's", async () => {
+      it("per-topic traffic totals count that topic's traffic only (Kafka clients and console produce), or are null like the cluster's", async () => {
         const c = ctx.connector;
         const busy = fresh('traffic-busy');
         const idle = fresh('traffic-idle');
@@ -99,6 +99,13 @@ export function connectorContract(label: string, setup: () => Promise<ContractHa
         expect(after!.at).toBeGreaterThanOrEqual(before!.at);
         expect(await c.trafficTotals(idle)).toMatchObject({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
         expect((await c.trafficTotals())!.messagesIn).toBeGreaterThanOrEqual(cluster.messagesIn + 7);
+        // Produce from the console is traffic in too, counted where the cluster counts it.
+        if (c.capabilities.produce.supported) {
+          await c.produceMessage({ topic: idle, key: null, value: 'from the console' });
+          const counted = await waitFor(() => c.trafficTotals(idle), (t) => (t?.messagesIn ?? 0) >= 1, 'console produce counted in');
+          expect(counted).toMatchObject({ messagesIn: 1, messagesOut: 0 });
+          expect(counted!.bytesIn).toBeGreaterThan(0);
+        }
       });
 
       it('queue subscriptions are listed or refused as UNSUPPORTED, never faked', async () => {
