@@ -2,10 +2,12 @@
  * Sluice's queue layer through its HTTP API, as a `bench:queue` target: a real `npm start`
  * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
  * driven with fetch and an operator API token, the way an application would. Each publish call
- * carries up to PUBLISH_BATCH messages; each receive leases `batch` messages and one ack call
- * settles them.
+ * carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
+ * (pipelined-consumer.ts: two receives of `batch`/2 in flight, acks not awaited before the next
+ * receive).
  */
 import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
+import { consumePipelined } from './pipelined-consumer.js';
 import type { QueueBenchTarget } from './types.js';
 
 const PUBLISH_BATCH = 100;
@@ -43,18 +45,21 @@ export function sluiceHttpTarget(baseDir: string): QueueBenchTarget {
       await Promise.all(inflight);
     },
     async consume(count, batch, onMessage) {
-      let received = 0;
-      while (received < count) {
-        const { messages } = (await post(`/api/v1/queues/${topic}/subscriptions/${sub}/receive`, {
-          max: Math.min(batch, count - received),
-          leaseMs: 60_000,
-          waitMs: 1000,
-          encoding: 'base64',
-        })) as { messages: { receipt: string; value: string }[] };
-        for (const m of messages) onMessage(Buffer.from(m.value, 'base64'));
-        if (messages.length > 0) await post('/api/v1/queues/ack', { receipts: messages.map((m) => m.receipt) });
-        received += messages.length;
-      }
+      await consumePipelined(
+        count,
+        batch,
+        async (max) => {
+          const { messages } = (await post(`/api/v1/queues/${topic}/subscriptions/${sub}/receive`, {
+            max,
+            leaseMs: 60_000,
+            waitMs: 1000,
+            encoding: 'base64',
+          })) as { messages: { receipt: string; value: string }[] };
+          for (const m of messages) onMessage(Buffer.from(m.value, 'base64'));
+          return messages.map((m) => m.receipt);
+        },
+        (receipts) => post('/api/v1/queues/ack', { receipts }),
+      );
     },
     async teardown() {
       await server?.stop();

@@ -11,6 +11,7 @@
  * | `SLUICE_LOGIN_MAX_PER_IP`         | `20`    | failed logins per address in the window               |
  * | `SLUICE_LOGIN_MAX_PER_USERNAME`   | `10`    | failed logins per user name in the window             |
  * | `SLUICE_TRUST_PROXY`              | unset   | `1`: honour X-Forwarded-For / X-Forwarded-Proto       |
+ * | `SLUICE_AUTH_CACHE_MS`            | `5000`  | how long a verified token/session is remembered (0: off); changes made by this process apply at once |
  */
 import { SluiceError } from '../../broker/errors.js';
 
@@ -23,6 +24,8 @@ export interface AuthConfig {
   maxPerIp: number;
   maxPerUsername: number;
   trustProxy: boolean;
+  /** How long a verified token or session is remembered (server/auth/auth-cache.ts); 0 turns it off. */
+  authCacheMs: number;
   /** The clock; tests pass a controllable one to cross timeouts without waiting. */
   now: () => Date;
 }
@@ -39,6 +42,16 @@ function positive(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function nonNegative(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isInteger(n) || n < 0) {
+    throw new SluiceError('INVALID_CONFIG', `${name}: must be a non-negative integer (got ${JSON.stringify(raw)})`);
+  }
+  return n;
+}
+
 export function loadAuthConfig(env: Env = process.env, now: () => Date = () => new Date()): AuthConfig {
   const minute = 60_000;
   return {
@@ -50,6 +63,7 @@ export function loadAuthConfig(env: Env = process.env, now: () => Date = () => n
     maxPerIp: positive(env, 'SLUICE_LOGIN_MAX_PER_IP', 20),
     maxPerUsername: positive(env, 'SLUICE_LOGIN_MAX_PER_USERNAME', 10),
     trustProxy: env.SLUICE_TRUST_PROXY === '1',
+    authCacheMs: nonNegative(env, 'SLUICE_AUTH_CACHE_MS', 5000),
     now,
   };
 }

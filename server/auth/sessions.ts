@@ -5,6 +5,7 @@
  * disabled, deleted or has their password reset.
  */
 import type { Db } from '../db/client.js';
+import { forgetVerifiedPrincipals } from './auth-cache.js';
 import type { AuthConfig } from './config.js';
 import { parseRole, type Role } from './roles.js';
 import { randomSecret, sha256 } from './secrets.js';
@@ -59,17 +60,29 @@ const TOUCH_AFTER_MS = 60_000;
 
 /** The live session for a cookie value, or null (unknown, expired, idle too long, user disabled). */
 export async function resolveSession(db: Db, config: AuthConfig, secret: string): Promise<SessionUser | null> {
+  return (await verifySession(db, config, secret))?.session ?? null;
+}
+
+/**
+ * `resolveSession`, plus the instant (ms) the session would end if not used again (idle timeout
+ * or absolute lifetime): how long an answer may be remembered.
+ */
+export async function verifySession(db: Db, config: AuthConfig, secret: string): Promise<{ session: SessionUser; endsBy: number } | null> {
   if (!secret) return null;
   const row = await db.session.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true } });
   if (!row) return null;
   const now = config.now().getTime();
-  const idleFor = now - row.lastSeenAt.getTime();
+  let lastSeen = row.lastSeenAt.getTime();
+  const idleFor = now - lastSeen;
   if (row.expiresAt.getTime() <= now || idleFor >= config.sessionIdleMs || row.user.disabled) {
     await db.session.deleteMany({ where: { id: row.id } });
     return null;
   }
-  if (idleFor >= TOUCH_AFTER_MS) await db.session.update({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
-  return {
+  if (idleFor >= TOUCH_AFTER_MS) {
+    await db.session.update({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
+    lastSeen = now;
+  }
+  const session: SessionUser = {
     sessionId: row.id,
     csrfToken: row.csrfToken,
     userId: row.userId,
@@ -77,11 +90,13 @@ export async function resolveSession(db: Db, config: AuthConfig, secret: string)
     role: parseRole(row.user.role),
     mustChangePassword: row.user.mustChangePassword,
   };
+  return { session, endsBy: Math.min(row.expiresAt.getTime(), lastSeen + config.sessionIdleMs) };
 }
 
 /** Logout: the row goes, so the cookie is worthless even if it was copied. */
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.session.deleteMany({ where: { id: sessionId } });
+  forgetVerifiedPrincipals();
 }
 
 /** Housekeeping: drops rows past their absolute lifetime. */

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { SluiceError } from '../../broker/errors.js';
 import type { Db } from '../db/client.js';
+import { forgetVerifiedPrincipals } from './auth-cache.js';
 import { parseRole, roleAtLeast, type Role } from './roles.js';
 import { randomSecret, sha256 } from './secrets.js';
 
@@ -90,6 +91,7 @@ export async function revokeToken(db: Db, id: string, ownerId: string | undefine
   if (!row || (ownerId !== undefined && row.userId !== ownerId)) throw new SluiceError('UNKNOWN_TOKEN', `no token with id ${id}`);
   if (row.revokedAt) return toTokenView(row);
   const updated = await db.apiToken.update({ where: { id }, data: { revokedAt: now }, include: { user: { select: { username: true } } } });
+  forgetVerifiedPrincipals();
   return toTokenView(updated);
 }
 
@@ -105,6 +107,11 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 /** The principal for a bearer token, or null (unknown, revoked, expired, owner disabled). */
 export async function resolveToken(db: Db, token: string, now: Date = new Date()): Promise<TokenPrincipal | null> {
+  return (await verifyToken(db, token, now))?.principal ?? null;
+}
+
+/** `resolveToken`, plus the instant (ms) the token expires: how long an answer may be remembered. */
+export async function verifyToken(db: Db, token: string, now: Date = new Date()): Promise<{ principal: TokenPrincipal; endsBy: number } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled) return null;
@@ -113,11 +120,12 @@ export async function resolveToken(db: Db, token: string, now: Date = new Date()
   }
   const tokenRole = parseRole(row.role);
   const ownerRole = parseRole(row.user.role);
-  return {
+  const principal: TokenPrincipal = {
     tokenId: row.id,
     tokenName: row.name,
     userId: row.userId,
     username: row.user.username,
     role: roleAtLeast(ownerRole, tokenRole) ? tokenRole : ownerRole,
   };
+  return { principal, endsBy: row.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY };
 }

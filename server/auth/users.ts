@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SluiceError } from '../../broker/errors.js';
 import { isUniqueViolation, type Db } from '../db/client.js';
+import { forgetVerifiedPrincipals } from './auth-cache.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import { parseRole, roleSchema, type Role } from './roles.js';
 
@@ -89,6 +90,19 @@ async function guardLastAdmin(tx: Tx, user: UserRow): Promise<void> {
   }
 }
 
+/**
+ * Waits for a change to commit, then drops remembered principals (auth-cache.ts), so the next
+ * request sees the new role, disabled flag or ended sessions. Also after a failure: the cache is
+ * refilled by the next lookup anyway.
+ */
+async function afterCommit<T>(change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } finally {
+    forgetVerifiedPrincipals();
+  }
+}
+
 export interface UserChange {
   role?: Role;
   disabled?: boolean;
@@ -97,7 +111,7 @@ export interface UserChange {
 /** Changes role and/or the disabled flag; disabling ends the user's sessions at once. */
 export async function updateUser(db: Db, username: string, change: UserChange): Promise<UserView> {
   if (change.role !== undefined) roleSchema.parse(change.role);
-  return db.$transaction(async (tx) => {
+  return afterCommit(db.$transaction(async (tx) => {
     const user = await findUser(tx, username);
     const losesAdmin = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
     if (losesAdmin) await guardLastAdmin(tx, user);
@@ -110,15 +124,15 @@ export async function updateUser(db: Db, username: string, change: UserChange): 
     });
     if (change.disabled === true) await tx.session.deleteMany({ where: { userId: user.id } });
     return toUserView(row);
-  });
+  }));
 }
 
 export async function deleteUser(db: Db, username: string): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await afterCommit(db.$transaction(async (tx) => {
     const user = await findUser(tx, username);
     await guardLastAdmin(tx, user);
     await tx.user.delete({ where: { id: user.id } }); // sessions and tokens cascade
-  });
+  }));
 }
 
 /**
@@ -128,7 +142,7 @@ export async function deleteUser(db: Db, username: string): Promise<void> {
 export async function resetPassword(db: Db, username: string, password: string): Promise<UserView> {
   checkPasswordPolicy(password);
   const passwordHash = await hashPassword(password);
-  return db.$transaction(async (tx) => {
+  return afterCommit(db.$transaction(async (tx) => {
     const user = await findUser(tx, username);
     await tx.session.deleteMany({ where: { userId: user.id } });
     const row = await tx.user.update({
@@ -136,7 +150,7 @@ export async function resetPassword(db: Db, username: string, password: string):
       data: { passwordHash, mustChangePassword: true, failedLogins: 0, lockedUntil: null },
     });
     return toUserView(row);
-  });
+  }));
 }
 
 /**
@@ -158,8 +172,8 @@ export async function changeOwnPassword(
   checkPasswordPolicy(next);
   if (next === current) throw new SluiceError('WEAK_PASSWORD', 'the new password must differ from the current one');
   const passwordHash = await hashPassword(next);
-  return db.$transaction(async (tx) => {
+  return afterCommit(db.$transaction(async (tx) => {
     await tx.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
     return toUserView(await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } }));
-  });
+  }));
 }

@@ -75,6 +75,7 @@ async function publish(topic: string, body: unknown, who: Caller = operator): Pr
 async function take(topic: string, sub: string, body: Record<string, unknown> = {}): Promise<Received[]> {
   const res = await call(receive.POST, { ...operator, method: 'POST', params: { topic, subscription: sub }, body: { max: 10, ...body } });
   expect(res.status, await res.clone().text()).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store, no-transform');
   return ((await res.json()) as { messages: Received[] }).messages;
 }
 
@@ -89,6 +90,8 @@ describe('queue HTTP API', () => {
       ],
     });
     expect(res.status).toBe(200);
+    // Data-plane answers are never gzipped by Next (no-transform): see skipCompression.
+    expect(res.headers.get('cache-control')).toBe('no-store, no-transform');
     expect(((await res.json()) as { results: unknown[] }).results).toEqual([
       { partition: 0, offset: 0 },
       { partition: 0, offset: 1 },
@@ -105,6 +108,7 @@ describe('queue HTTP API', () => {
 
     const acked = await call(ack.POST, { ...operator, method: 'POST', body: { receipts: got.map((m) => m.receipt) } });
     expect(acked.status).toBe(200);
+    expect(acked.headers.get('cache-control')).toBe('no-store, no-transform');
     const again = await call(ack.POST, { ...operator, method: 'POST', body: { receipts: [got[0]!.receipt] } });
     expect(again.status).toBe(409);
     expect((await errorOf(again)).code).toBe('message_settled');

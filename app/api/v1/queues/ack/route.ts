@@ -1,4 +1,5 @@
 import { route } from '../../../../../server/api/route.js';
+import { skipCompression } from '../../../../../server/queues/codec.js';
 import { queueEngine } from '../../../../../server/queues/engine.js';
 import { ackBodySchema } from '../../../../../server/queues/schemas.js';
 
@@ -10,7 +11,8 @@ export const POST = route({
   role: 'operator',
   body: ackBodySchema,
   audit: false,
-  handler: async ({ body }) => {
+  handler: async ({ body, responseHeaders }) => {
+    skipCompression(responseHeaders);
     await queueEngine().ack(body.receipts);
     return { acked: body.receipts.length };
   },

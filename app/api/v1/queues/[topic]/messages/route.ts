@@ -1,5 +1,5 @@
 import { publishBodySchema, publishResponseSchema, topicParams } from '../../../../../../server/queues/schemas.js';
-import { toPublishMessage } from '../../../../../../server/queues/codec.js';
+import { skipCompression, toPublishMessage } from '../../../../../../server/queues/codec.js';
 import { queueEngine } from '../../../../../../server/queues/engine.js';
 import { route } from '../../../../../../server/api/route.js';
 
@@ -14,5 +14,8 @@ export const POST = route({
   response: publishResponseSchema,
   // Data plane: an application publishes at message rate; auditing each call would drown the log.
   audit: false,
-  handler: async ({ params, body }) => ({ results: await queueEngine().publish(params.topic, body.messages.map(toPublishMessage)) }),
+  handler: async ({ params, body, responseHeaders }) => {
+    skipCompression(responseHeaders);
+    return { results: await queueEngine().publish(params.topic, body.messages.map(toPublishMessage)) };
+  },
 });

@@ -1,5 +1,5 @@
 import { route } from '../../../../../../../../server/api/route.js';
-import { fromReceivedMessage } from '../../../../../../../../server/queues/codec.js';
+import { fromReceivedMessage, skipCompression } from '../../../../../../../../server/queues/codec.js';
 import { queueEngine } from '../../../../../../../../server/queues/engine.js';
 import { receiveBodySchema, receiveResponseSchema, subscriptionParams } from '../../../../../../../../server/queues/schemas.js';
 
@@ -16,7 +16,8 @@ export const POST = route({
   body: receiveBodySchema,
   response: receiveResponseSchema,
   audit: false,
-  handler: async ({ params, body }) => {
+  handler: async ({ params, body, responseHeaders }) => {
+    skipCompression(responseHeaders);
     const messages = await queueEngine().receive(params.topic, params.subscription, {
       max: body.max,
       waitMs: body.waitMs,
