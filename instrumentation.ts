@@ -19,11 +19,13 @@ export async function register(): Promise<void> {
     const { installShutdownHandlers, prepareDataDir, registerShutdownHook, startBroker } = await import('./broker/runtime.js');
     const { createLogger } = await import('./broker/logger.js');
     const { isSluiceError } = await import('./broker/errors.js');
+    const { DataPlaneConfigError, dataPlanePort: readDataPlanePort, startQueueDataPlane } = await import('./server/data-plane/start.js');
     const log = createLogger('server');
 
     try {
       // Validate the environment before touching anything on disk.
       const config = loadBrokerConfig();
+      const dataPlanePort = readDataPlanePort();
 
       const { migrateDatabase } = await import('./server/db/migrate.js');
       const { closeDb, getDb } = await import('./server/db/client.js');
@@ -47,8 +49,10 @@ export async function register(): Promise<void> {
       const { getAuthConfig } = await import('./server/auth/config.js');
       registerShutdownHook('auth-housekeeping', startAuthHousekeeping(getDb(), getAuthConfig()));
       await startBroker(config);
+      const plane = await startQueueDataPlane(dataPlanePort);
+      if (plane) registerShutdownHook('queue-data-plane', () => plane.close());
     } catch (err) {
-      if (err instanceof BrokerConfigError || isSluiceError(err, 'INVALID_CONFIG')) {
+      if (err instanceof BrokerConfigError || err instanceof DataPlaneConfigError || isSluiceError(err, 'INVALID_CONFIG')) {
         process.stderr.write(err.message + '\n');
       } else {
         log.error('startup failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

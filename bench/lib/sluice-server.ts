@@ -14,6 +14,8 @@ const ADMIN_PASSWORD = 'bench admin password';
 
 export interface SluiceServer {
   base: string;
+  /** The queue data-plane port's base URL (SLUICE_QUEUE_HTTP_PORT), always started here. */
+  dataPlaneBase: string;
   dataDir: string;
   kafkaPort: number;
   /** Session of the first admin: send `cookie`, and `x-csrf-token` on writes. */
@@ -23,7 +25,7 @@ export interface SluiceServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const { port } = s.address() as { port: number };
@@ -39,11 +41,12 @@ export async function json(res: Response): Promise<unknown> {
 
 export async function startSluice(baseDir: string, env: Record<string, string> = {}): Promise<SluiceServer> {
   const dataDir = await mkdtemp(path.join(baseDir, 'sluice-bench-server-'));
-  const [port, kafkaPort] = [await freePort(), await freePort()];
+  const [port, kafkaPort, dataPlanePort] = [await freePort(), await freePort(), await freePort()];
   const base = `http://127.0.0.1:${port}`;
+  const dataPlaneBase = `http://127.0.0.1:${dataPlanePort}`;
   const server: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), SLUICE_DATA_DIR: dataDir, SLUICE_KAFKA_PORT: String(kafkaPort), SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD, SLUICE_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), SLUICE_DATA_DIR: dataDir, SLUICE_KAFKA_PORT: String(kafkaPort), SLUICE_QUEUE_HTTP_PORT: String(dataPlanePort), SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD, SLUICE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
@@ -80,7 +83,7 @@ export async function startSluice(baseDir: string, env: Record<string, string> =
       });
       return ((await json(res)) as { token: string }).token;
     };
-    return { base, dataDir, kafkaPort, session: { cookie, csrfToken }, token, stop };
+    return { base, dataPlaneBase, dataDir, kafkaPort, session: { cookie, csrfToken }, token, stop };
   } catch (err) {
     await stop();
     throw err;

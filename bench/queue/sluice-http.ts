@@ -4,7 +4,8 @@
  * driven with fetch and an operator API token, the way an application would. Each publish call
  * carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
  * (pipelined-consumer.ts: two receives of `batch`/2 in flight, acks not awaited before the next
- * receive).
+ * receive). Two variants: through the console's port (Next.js route handlers) and through the
+ * queue data-plane port (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
  */
 import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
 import { consumePipelined } from './pipelined-consumer.js';
@@ -12,22 +13,22 @@ import type { QueueBenchTarget } from './types.js';
 
 const PUBLISH_BATCH = 100;
 
-export function sluiceHttpTarget(baseDir: string): QueueBenchTarget {
+export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-plane port'): QueueBenchTarget {
   let server: SluiceServer | undefined;
   let auth: Record<string, string> = {};
   const topic = 'bench-http';
   const sub = 'bench-sub';
 
   const post = (url: string, body: unknown) =>
-    fetch(`${server!.base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(json);
+    fetch(`${via === 'console port' ? server!.base : server!.dataPlaneBase}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(json);
 
   return {
-    name: `Sluice queue layer, HTTP API (npm start), sync, publish batches of ${PUBLISH_BATCH}`,
+    name: `Sluice queue layer, HTTP API via the ${via} (npm start), sync, publish batches of ${PUBLISH_BATCH}`,
     tier: 'B',
     async setup() {
       server = await startSluice(baseDir);
       auth = { authorization: `Bearer ${await server.token('operator')}` };
-      await post('/api/v1/clusters/built-in/topics', { name: topic, partitions: 1 });
+      await fetch(`${server.base}/api/v1/clusters/built-in/topics`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: topic, partitions: 1 }) }).then(json);
       await post(`/api/v1/queues/${topic}/subscriptions`, { name: sub, startAt: 'earliest' });
     },
     async publish(bodies, count, window) {

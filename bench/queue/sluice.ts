@@ -67,5 +67,5 @@ export function sluiceInProcessTarget(baseDir: string): QueueBenchTarget {
 }
 
 export function sluiceTargets(baseDir: string): (() => QueueBenchTarget)[] {
-  return [() => sluiceInProcessTarget(baseDir), () => sluiceHttpTarget(baseDir)];
+  return [() => sluiceInProcessTarget(baseDir), () => sluiceHttpTarget(baseDir, 'console port'), () => sluiceHttpTarget(baseDir, 'data-plane port')];
 }

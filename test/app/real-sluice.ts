@@ -26,7 +26,7 @@ export interface RunningSluice {
   stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.unref();
@@ -39,7 +39,7 @@ function freePort(): Promise<number> {
 }
 
 /** Builds if stale, starts `npm start` (scripts/start.ts) and waits for "Sluice is ready". */
-export async function startSluice(adminPassword: string): Promise<RunningSluice> {
+export async function startSluice(adminPassword: string, extraEnv: Record<string, string> = {}): Promise<RunningSluice> {
   const buildLog: string[] = [];
   try {
     await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
@@ -56,6 +56,7 @@ export async function startSluice(adminPassword: string): Promise<RunningSluice>
     SLUICE_KAFKA_PORT: '0',
     SLUICE_LOG_LEVEL: 'warn',
     SLUICE_ADMIN_PASSWORD: adminPassword,
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   const server = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;

@@ -5,6 +5,7 @@
  * (The OpenAPI route itself is added by its handler, to avoid importing itself.)
  */
 import type { RouteModule } from '../../../../server/api/openapi.js';
+import { QUEUE_ROUTES } from '../queues/queue-routes.js';
 import * as audit from '../audit/route.js';
 import * as auditExport from '../audit/export/route.js';
 import * as login from '../auth/login/route.js';
@@ -28,19 +29,6 @@ import * as clusterGroup from '../clusters/[cluster]/groups/[group]/route.js';
 import * as clusterGroupReset from '../clusters/[cluster]/groups/[group]/reset-offsets/route.js';
 import * as clusterGroupLag from '../clusters/[cluster]/groups/[group]/lag/route.js';
 import * as clusterQueues from '../clusters/[cluster]/queues/route.js';
-import * as queueAck from '../queues/ack/route.js';
-import * as queueExtend from '../queues/extend/route.js';
-import * as queueNack from '../queues/nack/route.js';
-import * as queueMessages from '../queues/[topic]/messages/route.js';
-import * as queueRawMessage from '../queues/[topic]/messages/raw/route.js';
-import * as queueSettings from '../queues/[topic]/settings/route.js';
-import * as queueSubscriptions from '../queues/[topic]/subscriptions/route.js';
-import * as queueSubscription from '../queues/[topic]/subscriptions/[subscription]/route.js';
-import * as queueReceive from '../queues/[topic]/subscriptions/[subscription]/receive/route.js';
-import * as queuePrepare from '../queues/[topic]/transactions/route.js';
-import * as queueTransactions from '../queues/transactions/route.js';
-import * as queueTxnCommit from '../queues/transactions/[id]/commit/route.js';
-import * as queueTxnRollback from '../queues/transactions/[id]/rollback/route.js';
 import * as tokens from '../tokens/route.js';
 import * as token from '../tokens/[id]/route.js';
 import * as users from '../users/route.js';
@@ -70,19 +58,7 @@ export const API_ROUTES: readonly RouteModule[] = [
   { path: '/api/v1/clusters/[cluster]/groups/[group]/reset-offsets', module: clusterGroupReset },
   { path: '/api/v1/clusters/[cluster]/groups/[group]/lag', module: clusterGroupLag },
   { path: '/api/v1/clusters/[cluster]/queues', module: clusterQueues },
-  { path: '/api/v1/queues/ack', module: queueAck },
-  { path: '/api/v1/queues/extend', module: queueExtend },
-  { path: '/api/v1/queues/nack', module: queueNack },
-  { path: '/api/v1/queues/[topic]/messages', module: queueMessages },
-  { path: '/api/v1/queues/[topic]/messages/raw', module: queueRawMessage },
-  { path: '/api/v1/queues/[topic]/settings', module: queueSettings },
-  { path: '/api/v1/queues/[topic]/subscriptions', module: queueSubscriptions },
-  { path: '/api/v1/queues/[topic]/subscriptions/[subscription]', module: queueSubscription },
-  { path: '/api/v1/queues/[topic]/subscriptions/[subscription]/receive', module: queueReceive },
-  { path: '/api/v1/queues/[topic]/transactions', module: queuePrepare },
-  { path: '/api/v1/queues/transactions', module: queueTransactions },
-  { path: '/api/v1/queues/transactions/[id]/commit', module: queueTxnCommit },
-  { path: '/api/v1/queues/transactions/[id]/rollback', module: queueTxnRollback },
+  ...QUEUE_ROUTES,
   { path: '/api/v1/tokens', module: tokens },
   { path: '/api/v1/tokens/[id]', module: token },
   { path: '/api/v1/users', module: users },

@@ -1,0 +1,106 @@
+/**
+ * The queue data-plane listener: routing, errors and body handling on a real node:http server
+ * with stand-in route modules, then the real thing — `npm start` with SLUICE_QUEUE_HTTP_PORT —
+ * publishing, receiving and acknowledging through it with an API token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileRoutes, matchRoute, MAX_BODY_BYTES, startDataPlane, type DataPlane } from '../../../server/data-plane/listener.js';
+import { apiSignIn, freePort, startSluice, type RunningSluice } from '../../app/real-sluice.js';
+
+const echo = {
+  POST: async (request: Request, { params }: { params: Promise<Record<string, string>> }) =>
+    Response.json({ params: await params, body: await request.text(), auth: request.headers.get('authorization') }, { headers: [['set-cookie', 'a=1'], ['set-cookie', 'b=2']] }),
+};
+const fixed = { GET: async () => Response.json({ route: 'fixed' }) };
+
+describe('data-plane routing (stand-in routes on a real listener)', () => {
+  let plane: DataPlane;
+  let base: string;
+  beforeAll(async () => {
+    plane = await startDataPlane({
+      host: '127.0.0.1',
+      port: 0,
+      routes: [
+        { path: '/api/v1/queues/[topic]/things/[id]', module: echo },
+        { path: '/api/v1/queues/fixed/things/[id]', module: fixed },
+      ],
+    });
+    base = `http://127.0.0.1:${plane.port}`;
+  });
+  afterAll(() => plane.close());
+
+  it('a static segment wins over a parameter, whatever the registry order', () => {
+    const routes = compileRoutes([
+      { path: '/q/[topic]/x', module: { name: 'param' } },
+      { path: '/q/transactions/x', module: { name: 'static' } },
+    ]);
+    expect(matchRoute(routes, '/q/transactions/x')?.route.module).toEqual({ name: 'static' });
+    expect(matchRoute(routes, '/q/orders/x')).toMatchObject({ route: { module: { name: 'param' } }, params: { topic: 'orders' } });
+    expect(matchRoute(routes, '/q/%E0%A4%A/x')).toBeUndefined();
+  });
+
+  it('passes decoded params, body and headers to the handler and every Set-Cookie back', async () => {
+    const res = await fetch(`${base}/api/v1/queues/or%2Fders/things/7?x=1`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: 'hello' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ params: { topic: 'or/ders', id: '7' }, body: 'hello', auth: 'Bearer t' });
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await (await fetch(`${base}/api/v1/queues/fixed/things/1`)).json()).toEqual({ route: 'fixed' });
+  });
+
+  it('answers 404 off the queue routes, 405 with Allow for a wrong method, 413 over the body limit', async () => {
+    const missing = await fetch(`${base}/api/v1/users`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const wrong = await fetch(`${base}/api/v1/queues/t/things/1`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    const big = await fetch(`${base}/api/v1/queues/t/things/1`, { method: 'POST', body: Buffer.alloc(MAX_BODY_BYTES + 1) });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe('npm start with SLUICE_QUEUE_HTTP_PORT', () => {
+  const password = 'data plane admin pw';
+  let sluice: RunningSluice;
+  let plane: string;
+  let token: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    sluice = await startSluice(password, { SLUICE_QUEUE_HTTP_PORT: String(port) });
+    plane = `http://127.0.0.1:${port}`;
+    const session = await apiSignIn(sluice.baseUrl, 'admin', password);
+    const res = await fetch(`${sluice.baseUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrfToken, origin: sluice.baseUrl, 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ name: 'data-plane', role: 'operator' }),
+    });
+    expect(res.status).toBe(201);
+    token = ((await res.json()) as { token: string }).token;
+  }, 240_000);
+  afterAll(() => sluice?.stop());
+
+  it('publishes, receives and acks through the data-plane port with the same auth, roles and errors', async () => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const topic = `dp-${Date.now()}`;
+    expect((await fetch(`${sluice.baseUrl}/api/v1/clusters/built-in/topics`, { method: 'POST', headers, body: JSON.stringify({ name: topic, partitions: 1 }) })).status).toBe(201);
+    const post = (path: string, body: unknown, h: Record<string, string> = headers) => fetch(`${plane}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
+
+    expect((await post(`/api/v1/queues/${topic}/subscriptions`, { name: 'w', startAt: 'earliest' })).status).toBe(201);
+    const published = await post(`/api/v1/queues/${topic}/messages`, { messages: [{ value: 'one' }, { value: 'two', key: 'k' }] });
+    expect(published.status).toBe(200);
+    const received = await post(`/api/v1/queues/${topic}/subscriptions/w/receive`, { max: 10, waitMs: 1000 });
+    const { messages } = (await received.json()) as { messages: { value: string; receipt: string }[] };
+    expect(messages.map((m) => m.value).sort()).toEqual(['one', 'two']);
+    expect((await post('/api/v1/queues/ack', { receipts: messages.map((m) => m.receipt) })).status).toBe(200);
+    // Same errors as on the console port: a second ack is a conflict, no token is 401, bad JSON 400.
+    expect((await post('/api/v1/queues/ack', { receipts: [messages[0]!.receipt] })).status).toBe(409);
+    expect((await post('/api/v1/queues/ack', { receipts: ['x'] }, { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await fetch(`${plane}/api/v1/queues/ack`, { method: 'POST', headers, body: '{"receipts": [' })).status).toBe(400);
+    // Only queue routes live here.
+    expect((await fetch(`${plane}/api/v1/users`, { headers })).status).toBe(404);
+  }, 60_000);
+
+  it('a bad SLUICE_QUEUE_HTTP_PORT stops start-up with a message naming it', async () => {
+    await expect(startSluice(password, { SLUICE_QUEUE_HTTP_PORT: '70000' })).rejects.toThrow(/SLUICE_QUEUE_HTTP_PORT must be a port number 0-65535/);
+  }, 120_000);
+});
