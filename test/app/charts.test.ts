@@ -8,7 +8,7 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSignIn, browserSignIn, launchChromium, startSluice, type RunningSluice } from './real-sluice.js';
+import { apiCaller, apiSignIn, browserSignIn, launchChromium, openConsoleTab, startSluice, type RunningSluice } from './real-sluice.js';
 
 const ADMIN_PASSWORD = 'charts test admin password';
 const RUN = Date.now().toString(36);
@@ -25,15 +25,9 @@ let kafka: Kafka;
 let browser: Browser;
 let page: Page;
 /** Uncaught page errors and console errors (hydration mismatches among them) in the tab. */
-const problems: string[] = [];
+let problems: string[] = [];
 
-async function apiCall(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${baseUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const apiCall = apiCaller(() => baseUrl, () => ({ cookie, csrfToken }));
 
 async function createTopic(name: string, partitions: number): Promise<void> {
   const res = await apiCall('/api/v1/clusters/built-in/topics', { method: 'POST', body: { name, partitions } });
@@ -58,10 +52,7 @@ beforeAll(async () => {
   await createTopic(QUIET, 1);
 
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(msg.text()));
+  ({ page, problems } = await openConsoleTab(browser));
   await browserSignIn(page, baseUrl, 'admin', ADMIN_PASSWORD);
 }, 20 * 60_000);
 

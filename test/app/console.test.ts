@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiSignIn, launchChromium, ROOT, startSluice, type RunningSluice } from './real-sluice.js';
+import { apiCaller, apiSignIn, launchChromium, openConsoleTab, ROOT, startSluice, type RunningSluice } from './real-sluice.js';
 
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 const ADMIN_PASSWORD = 'console test admin password';
@@ -27,16 +27,10 @@ let csrfToken = '';
 let kafka: Kafka;
 let browser: Browser;
 let page: Page;
-/** Uncaught page errors and console errors (hydration mismatches among them) in the admin's tab. */
-const problems: string[] = [];
+/** Uncaught page errors and console errors (hydration mismatches among them) in the tab. */
+let problems: string[] = [];
 
-async function apiCall(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${baseUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const apiCall = apiCaller(() => baseUrl, () => ({ cookie, csrfToken }));
 
 async function signIn(p: Page, username: string, password: string, path: string): Promise<void> {
   await p.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
@@ -75,11 +69,7 @@ beforeAll(async () => {
 
   await mkdir(SHOTS, { recursive: true });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (err) => problems.push(err.message));
-  // 4xx answers the tests provoke on purpose show up as "Failed to load resource"; those are not bugs.
-  page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(msg.text()));
+  ({ page, problems } = await openConsoleTab(browser));
 }, 20 * 60_000);
 
 afterAll(async () => {

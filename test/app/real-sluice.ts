@@ -127,3 +127,28 @@ export async function browserSignIn(page: Page, baseUrl: string, username: strin
     await Promise.all([page.waitForURL(`${baseUrl}/`, { timeout: 60_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
   }
 }
+
+/** A JSON API caller with the session's cookie and CSRF token (browser tests set up data with it);
+ * read lazily, since tests sign in inside beforeAll. */
+export function apiCaller(baseUrl: () => string, session: () => ApiSession): (path: string, init?: { method?: string; body?: unknown }) => Promise<Response> {
+  return (path, init = {}) =>
+    fetch(`${baseUrl()}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { cookie: session().cookie, 'x-csrf-token': session().csrfToken, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+}
+
+/**
+ * A 1280×900 tab with a 30 s default timeout whose uncaught page errors and console errors
+ * (hydration mismatches among them) are collected in `problems`, each with the page's URL.
+ * 4xx answers the tests provoke on purpose show up as "Failed to load resource"; those are not bugs.
+ */
+export async function openConsoleTab(browser: Browser): Promise<{ page: Page; problems: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const problems: string[] = [];
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && problems.push(`${page.url()}: ${msg.text()}`));
+  return { page, problems };
+}
