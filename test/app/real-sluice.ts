@@ -1,8 +1,10 @@
 /**
  * A real Sluice (`npm start` on a free port, temp data dir, first admin from
  * SLUICE_ADMIN_PASSWORD) and real Chromium, for the tests that drive the running product: the
- * console pages (console, overview, queues, admin) and the curl walkthrough. Same start pattern
- * as server.test.ts: the production build is reused when fresh, rebuilt otherwise.
+ * console pages (console, overview, queues, admin), the curl walkthrough, the queue client and
+ * data-plane tests, and the benchmarks that measure it from the outside (bench/lib/sluice-server.ts
+ * adds their ports and API token on top). The production build is reused when fresh, rebuilt
+ * otherwise.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,14 +41,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Builds if stale, starts `npm start` (scripts/start.ts) and waits for "Sluice is ready". */
-export async function startSluice(adminPassword: string, extraEnv: Record<string, string> = {}): Promise<RunningSluice> {
+export async function startSluice(adminPassword: string, extraEnv: Record<string, string> = {}, dataParent: string = tmpdir()): Promise<RunningSluice> {
   const buildLog: string[] = [];
   try {
     await buildIfStale({ output: 'pipe', log: (line) => buildLog.push(line) });
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${buildLog.slice(-60).join('\n')}`);
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-app-'));
+  const dataDir = await mkdtemp(join(dataParent, 'sluice-app-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -103,6 +105,17 @@ export async function apiSignIn(baseUrl: string, username: string, password: str
   });
   if (res.status !== 200) throw new Error(`sign-in of ${username} answered ${res.status}: ${await res.text()}`);
   return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** Makes an API token with `role` as the signed-in user (the bearer credential of scripts). */
+export async function createApiToken(baseUrl: string, session: ApiSession, role: 'viewer' | 'operator' | 'admin', name = `${role}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrfToken, origin: baseUrl, 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify({ name, role }),
+  });
+  if (res.status !== 201) throw new Error(`creating a ${role} token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
 }
 
 export async function launchChromium(): Promise<Browser> {

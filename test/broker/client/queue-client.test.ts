@@ -4,34 +4,33 @@
  * dead-letter topic, precise API errors without retries, and publish retries after a lost
  * response that do not publish twice (the client's idempotency keys).
  */
-import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueApiError, QueueClient } from '../../../broker/client/queue-client.js';
-import { json, startSluice, type SluiceServer } from '../../../bench/lib/sluice-server.js';
+import { apiSignIn, createApiToken, startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
-let server: SluiceServer;
+const ADMIN_PASSWORD = 'queue client test admin password';
+let sluice: RunningSluice;
 let token: string;
 let n = 0;
 
 beforeAll(async () => {
-  server = await startSluice(os.tmpdir());
-  token = await server.token('operator');
+  sluice = await startSluice(ADMIN_PASSWORD);
+  token = await createApiToken(sluice.baseUrl, await apiSignIn(sluice.baseUrl, 'admin', ADMIN_PASSWORD), 'operator');
 }, 900_000);
 
 afterAll(async () => {
-  await server?.stop();
+  await sluice?.stop();
 });
 
 async function freshQueue(config: Record<string, unknown> = {}): Promise<{ topic: string; client: QueueClient }> {
   const topic = `client-${process.pid}-${++n}`;
-  await json(
-    await fetch(`${server.base}/api/v1/clusters/built-in/topics`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: topic, partitions: 1 }),
-    }),
-  );
-  const client = new QueueClient({ baseUrl: server.base, token, backoffMs: 10 });
+  const created = await fetch(`${sluice.baseUrl}/api/v1/clusters/built-in/topics`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: topic, partitions: 1 }),
+  });
+  expect(created.status, await created.text()).toBe(201);
+  const client = new QueueClient({ baseUrl: sluice.baseUrl, token, backoffMs: 10 });
   await client.createSubscription(topic, 'workers', { startAt: 'earliest', config });
   return { topic, client };
 }
@@ -69,7 +68,7 @@ describe('QueueClient against npm start', () => {
 
   it('does not retry a request the server refused: unknown topic is one call, 404', async () => {
     let calls = 0;
-    const client = new QueueClient({ baseUrl: server.base, token, fetch: (...a) => (calls++, fetch(...a)) });
+    const client = new QueueClient({ baseUrl: sluice.baseUrl, token, fetch: (...a) => (calls++, fetch(...a)) });
     const err = (await client.publish('no-such-topic', [{ value: 'x' }]).catch((e: unknown) => e)) as QueueApiError;
     expect([err.status, err.code, calls]).toEqual([404, 'unknown_topic', 1]);
   });
@@ -86,11 +85,11 @@ describe('QueueClient against npm start', () => {
       }
       return res;
     };
-    const client = new QueueClient({ baseUrl: server.base, token, fetch: lossy, backoffMs: 10 });
+    const client = new QueueClient({ baseUrl: sluice.baseUrl, token, fetch: lossy, backoffMs: 10 });
     const [position] = await client.publish(topic, [{ value: 'exactly once' }]);
     expect(calls).toBe(3);
     expect(position).toEqual({ partition: 0, offset: 0 });
-    const plain = new QueueClient({ baseUrl: server.base, token });
+    const plain = new QueueClient({ baseUrl: sluice.baseUrl, token });
     const got = await plain.receive(topic, 'workers', { max: 10, waitMs: 1000 });
     expect(got.map((m) => m.text())).toEqual(['exactly once']);
   });

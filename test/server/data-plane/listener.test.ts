@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRoutes, matchRoute, MAX_BODY_BYTES, startDataPlane, type DataPlane } from '../../../server/data-plane/listener.js';
-import { apiSignIn, freePort, startSluice, type RunningSluice } from '../../app/real-sluice.js';
+import { apiSignIn, createApiToken, freePort, startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
 const echo = {
   POST: async (request: Request, { params }: { params: Promise<Record<string, string>> }) =>
@@ -68,14 +68,7 @@ describe('npm start with SLUICE_QUEUE_HTTP_PORT', () => {
     const port = await freePort();
     sluice = await startSluice(password, { SLUICE_QUEUE_HTTP_PORT: String(port) });
     plane = `http://127.0.0.1:${port}`;
-    const session = await apiSignIn(sluice.baseUrl, 'admin', password);
-    const res = await fetch(`${sluice.baseUrl}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrfToken, origin: sluice.baseUrl, 'sec-fetch-site': 'same-origin' },
-      body: JSON.stringify({ name: 'data-plane', role: 'operator' }),
-    });
-    expect(res.status).toBe(201);
-    token = ((await res.json()) as { token: string }).token;
+    token = await createApiToken(sluice.baseUrl, await apiSignIn(sluice.baseUrl, 'admin', password), 'operator');
   }, 240_000);
   afterAll(() => sluice?.stop());
 
