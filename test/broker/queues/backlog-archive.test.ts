@@ -8,28 +8,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKLOG_OVERFLOW_REASON } from '../../../broker/queues/archive.js';
 import { parseDeadLetterProvenance } from '../../../broker/queues/provenance.js';
-import { ARCHIVED_TIME_HEADER, archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../broker/queues/ttl.js';
-import { decodeBatches, type DecodedRecord } from '../../../broker/records/decoder.js';
-import type { FileLogStore } from '../../../broker/storage/file-log-store.js';
+import { ARCHIVED_TIME_HEADER, EXPIRED_REASON_HEADER } from '../../../broker/queues/ttl.js';
 import { expectCode } from '../storage/helpers.js';
-import { freshName, manualClock, queueFixture, text } from './helpers.js';
+import { archived, freshName, header, manualClock, queueFixture, text } from './helpers.js';
 
 const fx = queueFixture();
 afterEach(() => fx.cleanup());
-
-async function archived(store: FileLogStore, topic: string): Promise<DecodedRecord[]> {
-  const archive = archiveTopicOf(topic);
-  if (!store.getTopic(archive)) return [];
-  const out: DecodedRecord[] = [];
-  for (let from = 0; from < store.offsets(archive, 0).logEndOffset; ) {
-    const recs = (await decodeBatches((await store.read(archive, 0, from, 1 << 20)).bytes)).flatMap((b) => b.records);
-    out.push(...recs.filter((r) => r.offset >= from));
-    from = recs[recs.length - 1]!.offset + 1;
-  }
-  return out;
-}
-
-const header = (r: DecodedRecord, key: string) => r.headers.find((h) => h.key === key)?.value?.toString('utf8');
 
 describe('backlog overflow policy archive-oldest', () => {
   it('is a durable, validated topic setting (default reject)', async () => {

@@ -1,5 +1,7 @@
 import { memoryLogger } from '../../../broker/logger.js';
 import { startQueues, type QueueEngine, type QueueEngineOptions } from '../../../broker/queues/engine.js';
+import { archiveTopicOf } from '../../../broker/queues/ttl.js';
+import { decodeBatches, type DecodedRecord } from '../../../broker/records/decoder.js';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import { removeDir, tempDir } from '../storage/helpers.js';
 
@@ -73,3 +75,19 @@ export function freshName(prefix = 'q'): string {
 }
 
 export const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'));
+
+/** Every record of `<topic>.expired` (the queue archive), in order; none when it does not exist. */
+export async function archived(store: FileLogStore, topic: string): Promise<DecodedRecord[]> {
+  const archive = archiveTopicOf(topic);
+  if (!store.getTopic(archive)) return [];
+  const out: DecodedRecord[] = [];
+  for (let from = 0; from < store.offsets(archive, 0).logEndOffset; ) {
+    const recs = (await decodeBatches((await store.read(archive, 0, from, 1 << 20)).bytes)).flatMap((b) => b.records);
+    out.push(...recs.filter((r) => r.offset >= from));
+    from = recs[recs.length - 1]!.offset + 1;
+  }
+  return out;
+}
+
+/** A header's value as text. */
+export const header = (r: DecodedRecord, key: string) => r.headers.find((h) => h.key === key)?.value?.toString('utf8');

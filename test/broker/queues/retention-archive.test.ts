@@ -10,27 +10,14 @@ import { RETENTION_REASON } from '../../../broker/queues/archive.js';
 import { parseDeadLetterProvenance } from '../../../broker/queues/provenance.js';
 import { archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../broker/queues/ttl.js';
 import { memoryLogger } from '../../../broker/logger.js';
-import { decodeBatches, type DecodedRecord } from '../../../broker/records/decoder.js';
+import type { DecodedRecord } from '../../../broker/records/decoder.js';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import { expectCode, makeBatch, removeDir, tempDir } from '../storage/helpers.js';
-import { freshName, manualClock, queueFixture, text } from './helpers.js';
+import { archived, freshName, header, manualClock, queueFixture, text } from './helpers.js';
 
 const fx = queueFixture();
 afterEach(() => fx.cleanup());
 
-async function archived(store: FileLogStore, topic: string): Promise<DecodedRecord[]> {
-  const archive = archiveTopicOf(topic);
-  if (!store.getTopic(archive)) return [];
-  const out: DecodedRecord[] = [];
-  for (let from = 0; from < store.offsets(archive, 0).logEndOffset; ) {
-    const recs = (await decodeBatches((await store.read(archive, 0, from, 1 << 20)).bytes)).flatMap((b) => b.records);
-    out.push(...recs.filter((r) => r.offset >= from));
-    from = recs[recs.length - 1]!.offset + 1;
-  }
-  return out;
-}
-
-const header = (r: DecodedRecord, key: string) => r.headers.find((h) => h.key === key)?.value?.toString('utf8');
 /** `subscription:offset` of every archived copy, in archive order. */
 const ids = (recs: DecodedRecord[]) => recs.map((r) => `${header(r, 'sluice-subscription')}:${header(r, 'sluice-original-offset')}`);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
