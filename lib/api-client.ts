@@ -2,6 +2,7 @@
  * The browser's one way to call the REST API: JSON in and out, the CSRF header on writes, and
  * the API's error shape `{ error: { code, message, details } }` turned into an `ApiError` whose
  * `fieldErrors` map zod issue paths to messages, so forms can show them next to the field.
+ * Used by every page, the admin pages included (app/admin/api.ts adds their list helpers).
  */
 export interface ApiIssue {
   path: string;
@@ -17,6 +18,12 @@ export class ApiError extends Error {
     readonly issues: ApiIssue[] = [],
   ) {
     super(message);
+  }
+
+  /** The issue messages for one body field (`username`, `password`…), joined. */
+  fieldMessage(field: string): string | undefined {
+    const messages = this.issues.filter((i) => i.path === field).map((i) => i.message);
+    return messages.length > 0 ? messages.join('; ') : undefined;
   }
 
   get fieldErrors(): Record<string, string> {
@@ -37,13 +44,20 @@ export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.csrfToken) headers['x-csrf-token'] = opts.csrfToken;
-  const res = await fetch(path, {
-    method: opts.method ?? 'GET',
-    headers,
-    body: opts.body === undefined ? null : JSON.stringify(opts.body),
-    signal: opts.signal ?? null,
-    cache: 'no-store',
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
+      cache: 'no-store',
+    });
+  } catch (err) {
+    // A cancelled query stays a cancellation; anything else means the server was not reached.
+    if (opts.signal?.aborted) throw err;
+    throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown = null;

@@ -1,64 +1,8 @@
 /**
- * Browser-side calls to /api/v1 for the admin pages: JSON in and out, the CSRF header on writes,
- * and the API's one error shape turned into an ApiError that keeps the field-level issues.
+ * What the admin pages add to the browser's API client (lib/api-client.ts): whole paginated
+ * lists, toast-ready error messages, and query options for server-rendered lists.
  */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
-
-  /** The issue messages for one body field (`username`, `password`…), joined. */
-  fieldMessage(field: string): string | undefined {
-    const messages = this.issues.filter((i) => i.path === field).map((i) => i.message);
-    return messages.length > 0 ? messages.join('; ') : undefined;
-  }
-}
-
-interface ErrorBody {
-  error?: { code?: string; message?: string; details?: { issues?: FieldIssue[] } };
-}
-
-export interface ApiOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  csrfToken?: string;
-}
-
-export async function apiFetch<T>(url: string, options: ApiOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers,
-      cache: 'no-store',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
-  }
-  if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => ({}))) as unknown;
-  if (!res.ok) {
-    const error = (body as ErrorBody).error;
-    throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error?.details?.issues ?? []);
-  }
-  return body as T;
-}
+import { api, ApiError } from '../../lib/api-client.js';
 
 /** Every item of a paginated list endpoint (`{ items, nextCursor }`), following the cursors. */
 export async function fetchAllPages<T>(url: string): Promise<T[]> {
@@ -66,7 +10,7 @@ export async function fetchAllPages<T>(url: string): Promise<T[]> {
   let cursor: string | null = null;
   do {
     const sep = url.includes('?') ? '&' : '?';
-    const page: { items: T[]; nextCursor: string | null } = await apiFetch(
+    const page: { items: T[]; nextCursor: string | null } = await api(
       `${url}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     items.push(...page.items);

@@ -1,7 +1,7 @@
 /** The audit log endpoints as the audit page calls them, and its filters as URL parameters. */
 import type { AuditEventView } from '../../../server/audit/query.js';
 import type { AuditFilterKey } from '../../../lib/admin-query-keys';
-import { apiFetch } from '../api';
+import { api } from '../../../lib/api-client.js';
 
 export type { AuditEventView };
 export type AuditFilterValues = AuditFilterKey;
@@ -29,7 +29,7 @@ export function fetchAuditPage(filter: AuditFilterValues, cursor: string | undef
   const params = filterParams(filter);
   params.set('limit', String(PAGE_SIZE));
   if (cursor) params.set('cursor', cursor);
-  return apiFetch(`/api/v1/audit?${params}`);
+  return api(`/api/v1/audit?${params}`);
 }
 
 export function exportUrl(filter: AuditFilterValues, format: 'csv' | 'json'): string {

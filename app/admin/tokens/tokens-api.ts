@@ -1,7 +1,8 @@
 /** The API tokens endpoints as the tokens page calls them from the browser. */
 import type { Role } from '../../../server/auth/roles.js';
 import type { TokenView } from '../../../server/auth/tokens.js';
-import { apiFetch, fetchAllPages } from '../api';
+import { api } from '../../../lib/api-client.js';
+import { fetchAllPages } from '../api';
 
 export type { TokenView };
 
@@ -19,9 +20,9 @@ export interface NewTokenInput {
 export type CreatedToken = TokenView & { token: string };
 
 export function createToken(input: NewTokenInput, csrfToken: string): Promise<CreatedToken> {
-  return apiFetch('/api/v1/tokens', { method: 'POST', body: input, csrfToken });
+  return api('/api/v1/tokens', { method: 'POST', body: input, csrfToken });
 }
 
 export function revokeToken(id: string, csrfToken: string): Promise<TokenView> {
-  return apiFetch(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: 'DELETE', csrfToken });
+  return api(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: 'DELETE', csrfToken });
 }

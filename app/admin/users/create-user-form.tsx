@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { adminKeys } from '../../../lib/admin-query-keys';
-import { ApiError, describeError } from '../api';
+import { ApiError } from '../../../lib/api-client.js';
+import { describeError } from '../api';
 import styles from '../admin.module.css';
 import { createUser, MIN_PASSWORD, ROLE_OPTIONS, type Role, passwordProblem, USERNAME_PATTERN, USERNAME_RULE, type NewUserInput, type UserView } from './users-api';
 

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError, describeError } from '../api';
+import { ApiError } from '../../../lib/api-client.js';
+import { describeError } from '../api';
 import styles from '../admin.module.css';
 import dialogStyles from '../dialog.module.css';
 import { MIN_PASSWORD, passwordProblem, patchUser, type UserView } from './users-api';

@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { adminKeys } from '../../../lib/admin-query-keys';
-import { ApiError, describeError } from '../api';
+import { ApiError } from '../../../lib/api-client.js';
+import { describeError } from '../api';
 import styles from '../admin.module.css';
 import { ConfirmDialog } from '../confirm-dialog';
 import type { useNotice } from '../notice';

@@ -1,7 +1,8 @@
 /** The users API as the admin pages call it from the browser. */
 import type { Role } from '../../../server/auth/roles.js';
 import type { UserView } from '../../../server/auth/users.js';
-import { apiFetch, fetchAllPages } from '../api';
+import { api } from '../../../lib/api-client.js';
+import { fetchAllPages } from '../api';
 
 export type { Role, UserView };
 
@@ -19,17 +20,17 @@ export interface NewUserInput {
 }
 
 export function createUser(input: NewUserInput, csrfToken: string): Promise<UserView> {
-  return apiFetch('/api/v1/users', { method: 'POST', body: { ...input, mustChangePassword: true }, csrfToken });
+  return api('/api/v1/users', { method: 'POST', body: { ...input, mustChangePassword: true }, csrfToken });
 }
 
 export type UserPatch = { role: Role } | { disabled: boolean } | { password: string };
 
 export function patchUser(username: string, patch: UserPatch, csrfToken: string): Promise<UserView> {
-  return apiFetch(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: patch, csrfToken });
+  return api(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: patch, csrfToken });
 }
 
 export function deleteUser(username: string, csrfToken: string): Promise<void> {
-  return apiFetch(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'DELETE', csrfToken });
+  return api(`/api/v1/users/${encodeURIComponent(username)}`, { method: 'DELETE', csrfToken });
 }
 
 /** Mirrors server/auth/users.ts and passwords.ts, so most mistakes are caught before a round trip. */
