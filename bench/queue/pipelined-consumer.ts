@@ -12,8 +12,9 @@ export async function consumePipelined(
   batch: number,
   receive: (max: number) => Promise<string[]>,
   ack: (receipts: string[]) => Promise<unknown>,
+  loops = Number(process.env.SLUICE_BENCH_LOOPS ?? 2),
 ): Promise<void> {
-  const half = Math.max(1, Math.floor(batch / 2));
+  const half = Math.max(1, Math.floor(batch / loops));
   // Messages requested but not yet received are claimed up front, so near the end one loop does
   // not sit in a long poll for messages the other loop already has.
   let claimed = 0;
@@ -30,5 +31,5 @@ export async function consumePipelined(
     }
     await pendingAck;
   };
-  await Promise.all([loop(), loop()]);
+  await Promise.all(Array.from({ length: loops }, loop));
 }

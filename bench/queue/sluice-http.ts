@@ -1,12 +1,14 @@
 /**
  * Sluice's queue layer through its HTTP API, as a `bench:queue` target: a real `npm start`
  * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
- * driven with fetch and an operator API token, the way an application would. Each publish call
+ * driven with an operator API token the way an application would: publishes with fetch and JSON,
+ * receives and acks with the TypeScript client (broker/client: binary batches, text acks). Each publish call
  * carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
  * (pipelined-consumer.ts: two receives of `batch`/2 in flight, acks not awaited before the next
  * receive). Two variants: through the console's port (Next.js route handlers) and through the
  * queue data-plane port (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
  */
+import { QueueClient } from '../../broker/client/queue-client.js';
 import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
 import { consumePipelined } from './pipelined-consumer.js';
 import type { QueueBenchTarget } from './types.js';
@@ -16,6 +18,7 @@ const PUBLISH_BATCH = 100;
 export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-plane port'): QueueBenchTarget {
   let server: SluiceServer | undefined;
   let auth: Record<string, string> = {};
+  let client: QueueClient | undefined;
   const topic = 'bench-http';
   const sub = 'bench-sub';
 
@@ -27,7 +30,9 @@ export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-pl
     tier: 'B',
     async setup() {
       server = await startSluice(baseDir);
-      auth = { authorization: `Bearer ${await server.token('operator')}` };
+      const token = await server.token('operator');
+      auth = { authorization: `Bearer ${token}` };
+      client = new QueueClient({ baseUrl: via === 'console port' ? server.base : server.dataPlaneBase, token });
       await fetch(`${server.base}/api/v1/clusters/built-in/topics`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: topic, partitions: 1 }) }).then(json);
       await post(`/api/v1/queues/${topic}/subscriptions`, { name: sub, startAt: 'earliest' });
     },
@@ -50,16 +55,11 @@ export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-pl
         count,
         batch,
         async (max) => {
-          const { messages } = (await post(`/api/v1/queues/${topic}/subscriptions/${sub}/receive`, {
-            max,
-            leaseMs: 60_000,
-            waitMs: 1000,
-            encoding: 'base64',
-          })) as { messages: { receipt: string; value: string }[] };
-          for (const m of messages) onMessage(Buffer.from(m.value, 'base64'));
+          const messages = await client!.receive(topic, sub, { max, leaseMs: 60_000, waitMs: 1000 });
+          for (const m of messages) onMessage(m.value!);
           return messages.map((m) => m.receipt);
         },
-        (receipts) => post('/api/v1/queues/ack', { receipts }),
+        (receipts) => client!.ack(receipts),
       );
     },
     async teardown() {

@@ -1,6 +1,6 @@
 /**
- * TypeScript client for Sluice's queue HTTP API (/api/v1/queues). No dependencies beyond
- * `fetch` (Node 18+, browsers). Publishing retries with exponential backoff and jitter on errors
+ * TypeScript client for Sluice's queue HTTP API (/api/v1/queues), for Node 18+ (node:http with
+ * keep-alive, or any `fetch` passed in). Publishing retries with exponential backoff and jitter on errors
  * that are safe to retry — network failures, 429, 502, 503, 504 — and sends an idempotency key
  * with every message that has none, so a retry after a lost response never publishes twice.
  * Receive, ack, nack and extend are not retried: their outcome depends on lease state the caller
@@ -13,6 +13,8 @@
  *     }
  */
 import { randomUUID } from 'node:crypto';
+import { BATCH_MEDIA_TYPE, decodeMessageBatch, type BatchMessage } from './batch-format.js';
+import { fetchTransport, nodeHttpTransport, type Transport, type TransportResponse } from './http-transport.js';
 
 export interface QueueClientOptions {
   baseUrl: string;
@@ -25,6 +27,7 @@ export interface QueueClientOptions {
   maxBackoffMs?: number;
   /** Per-request timeout (default 30 s; a receive adds its waitMs). */
   timeoutMs?: number;
+  /** Send requests with this instead of Node's HTTP client (tests, browsers, instrumentation). */
   fetch?: typeof fetch;
 }
 
@@ -69,15 +72,56 @@ export class QueueApiError extends Error {
   }
 }
 
+/** One received message. A class, not an object literal with closures: receive builds one per
+ * message, and per-message closures cost more than the whole binary decode. */
+class ReceivedQueueMessage implements QueueMessage {
+  readonly receipt: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly attempt: number;
+  readonly leaseExpiresAt: number;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string> = {};
+
+  constructor(topic: string, m: BatchMessage) {
+    this.receipt = m.receipt;
+    this.topic = topic;
+    this.partition = m.partition;
+    this.offset = m.offset;
+    this.timestamp = m.timestamp;
+    this.attempt = m.attempt;
+    this.leaseExpiresAt = m.leaseExpiresAt;
+    this.key = m.key === null ? null : m.key.toString('utf8');
+    this.value = m.value;
+    for (const h of m.headers) this.headers[h.key] = h.value?.toString('utf8') ?? '';
+  }
+
+  text(): string {
+    return this.value?.toString('utf8') ?? '';
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.value?.toString('utf8') ?? 'null') as T;
+  }
+}
+
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
 export class QueueClient {
   private readonly base: string;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport & { close?(): void };
 
   constructor(private readonly options: QueueClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport();
+  }
+
+  /** Closes idle keep-alive connections (a process with an open client otherwise stays up while they last). */
+  close(): void {
+    this.transport.close?.();
   }
 
   /** Publishes a batch; resolves with each message's position once all are durable. */
@@ -97,19 +141,27 @@ export class QueueClient {
     }
   }
 
-  /** Leases up to `max` messages, waiting up to `waitMs` for the first. */
+  /**
+   * Leases up to `max` messages, waiting up to `waitMs` for the first. Messages arrive as a binary
+   * batch (batch-format.ts): raw bytes, no base64 or JSON per message.
+   */
   async receive(topic: string, subscription: string, options: { max?: number; leaseMs?: number; waitMs?: number } = {}): Promise<QueueMessage[]> {
-    const res = (await this.call('POST', `/api/v1/queues/${enc(topic)}/subscriptions/${enc(subscription)}/receive`, { ...options, encoding: 'base64' }, options.waitMs ?? 0)) as {
-      messages: (Omit<QueueMessage, 'value' | 'text' | 'json'> & { value: string | null })[];
-    };
-    return res.messages.map((m) => {
-      const value = m.value === null ? null : Buffer.from(m.value, 'base64');
-      return { ...m, value, text: () => value?.toString('utf8') ?? '', json: <T>() => JSON.parse(value?.toString('utf8') ?? 'null') as T };
+    const res = await this.request('POST', `/api/v1/queues/${enc(topic)}/subscriptions/${enc(subscription)}/receive`, {
+      body: JSON.stringify(options),
+      contentType: 'application/json',
+      accept: BATCH_MEDIA_TYPE,
+      extraTimeoutMs: options.waitMs ?? 0,
     });
+    if (!res.contentType?.startsWith(BATCH_MEDIA_TYPE)) {
+      throw new QueueApiError(res.status, 'unexpected_response', `receive answered ${res.contentType ?? 'no content type'}, not ${BATCH_MEDIA_TYPE}`);
+    }
+    const batch = decodeMessageBatch(res.body);
+    return batch.messages.map((m) => new ReceivedQueueMessage(batch.topic, m));
   }
 
+  /** Acknowledges a batch, all or nothing; the receipts go as text, one per line. */
   async ack(receipts: string[]): Promise<void> {
-    await this.call('POST', '/api/v1/queues/ack', { receipts });
+    await this.request('POST', '/api/v1/queues/ack', { body: receipts.join('\n'), contentType: 'text/plain' });
   }
 
   async nack(receipt: string, reason?: string): Promise<{ deadLettered: boolean; redeliverAt?: number }> {
@@ -152,24 +204,26 @@ export class QueueClient {
     await this.call('DELETE', `/api/v1/queues/${enc(topic)}/subscriptions/${enc(name)}`);
   }
 
-  private async call(method: string, path: string, body?: unknown, extraTimeoutMs = 0): Promise<unknown> {
-    const res = await this.fetchImpl(`${this.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout((this.options.timeoutMs ?? 30_000) + extraTimeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let error: { code?: string; message?: string; details?: unknown } = {};
-      try {
-        error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
-      } catch {
-        // not the API's error shape (a proxy's page, say)
-      }
-      throw new QueueApiError(res.status, error.code ?? `http_${res.status}`, error.message ?? (text.slice(0, 200) || res.statusText), error.details);
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await this.request(method, path, body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' });
+    return res.body.length > 0 ? JSON.parse(res.body.toString('utf8')) : undefined;
+  }
+
+  /** Sends one request; a non-2xx answer becomes a QueueApiError with the API's code. */
+  private async request(method: string, path: string, o: { body?: string; contentType?: string; accept?: string; extraTimeoutMs?: number }): Promise<TransportResponse> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}` };
+    if (o.contentType) headers['content-type'] = o.contentType;
+    if (o.accept) headers.accept = o.accept;
+    const res = await this.transport({ method, url: `${this.base}${path}`, headers, body: o.body, timeoutMs: (this.options.timeoutMs ?? 30_000) + (o.extraTimeoutMs ?? 0) });
+    if (res.status >= 200 && res.status < 300) return res;
+    const text = res.body.toString('utf8');
+    let error: { code?: string; message?: string; details?: unknown } = {};
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
+    } catch {
+      // not the API's error shape (a proxy's page, say)
     }
-    return text ? JSON.parse(text) : undefined;
+    throw new QueueApiError(res.status, error.code ?? `http_${res.status}`, error.message ?? (text.slice(0, 200) || `HTTP ${res.status}`), error.details);
   }
 }
 

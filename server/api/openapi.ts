@@ -74,13 +74,29 @@ export function registeredRoutes(routes: readonly RouteModule[]): RegisteredRout
   return out;
 }
 
+/** Non-JSON bodies are described in words: their layout is not a JSON Schema. */
+function otherMediaTypes(types: Record<string, string> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [type, description] of Object.entries(types ?? {})) {
+    out[type] = { schema: { type: 'string', ...(type.startsWith('text/') ? {} : { format: 'binary' }), description } };
+  }
+  return out;
+}
+
 export function buildOpenApi(routes: readonly RouteModule[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { method, path, definition: def } of registeredRoutes(routes)) {
     const responses: Record<string, unknown> = {
       [String(def.status ?? 200)]: {
         description: 'success',
-        ...(def.response ? { content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } } : {}),
+        ...(def.response || def.mediaTypes?.response
+          ? {
+              content: {
+                ...(def.response ? { 'application/json': { schema: jsonSchema(def.response, 'output') } } : {}),
+                ...otherMediaTypes(def.mediaTypes?.response),
+              },
+            }
+          : {}),
       },
       default: { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     };
@@ -91,7 +107,7 @@ export function buildOpenApi(routes: readonly RouteModule[], version: string): R
       ...(def.auditAction ? { 'x-sluice-audit-action': def.auditAction } : {}),
       security: def.role === 'public' ? [] : [{ session: [] }, { bearer: [] }],
       parameters: [...parameters(def.params, 'path'), ...parameters(def.query, 'query')],
-      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } } } : {}),
+      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') }, ...otherMediaTypes(def.mediaTypes?.request) } } } : {}),
       responses,
     };
   }

@@ -21,6 +21,7 @@ import { roleAtLeast, type Role } from '../auth/roles.js';
 import { recordAudit, type AuditOutcome } from '../audit/record.js';
 import { getDb, type Db } from '../db/client.js';
 import { observeHttpRequest } from '../metrics/http.js';
+import { isDataPlaneRequest, PlainResponse } from '../data-plane/exchange.js';
 import { errorResponse, HttpError, mapError, zodIssues } from './errors.js';
 
 const log = createLogger('api');
@@ -50,6 +51,16 @@ export interface RouteSpec<A extends Access, P, Q, B> {
   /** The success body, for the OpenAPI document only. */
   response?: z.ZodType;
   /**
+   * Other media types than JSON, for the OpenAPI document: request bodies the route also takes
+   * (with `textBody` below) and answers it gives when asked with `Accept`, each with its meaning.
+   */
+  mediaTypes?: { request?: Record<string, string>; response?: Record<string, string> };
+  /**
+   * Turns a `text/plain` request body into the shape `body` validates, for data-plane calls whose
+   * input is a list (acks: one receipt per line), so a client need not build JSON at message rate.
+   */
+  textBody?: (text: string) => unknown;
+  /**
    * Whether a session whose user must change their password may use this route (the password
    * change itself, sign-out, who-am-I). Everything else answers 403 password_change_required.
    */
@@ -76,7 +87,7 @@ export interface RouteSpec<A extends Access, P, Q, B> {
   handler: (ctx: RouteContext<A, P, Q, B>) => Promise<unknown>;
 }
 
-export type RouteDefinition = Omit<RouteSpec<Access, unknown, unknown, unknown>, 'handler' | 'audit'> & { auditAction?: string };
+export type RouteDefinition = Omit<RouteSpec<Access, unknown, unknown, unknown>, 'handler' | 'audit' | 'textBody'> & { auditAction?: string };
 
 /** What Next.js passes as the second argument to a route handler. */
 export interface NextRouteContext {
@@ -87,6 +98,25 @@ export type RouteHandler = ((request: Request, context: NextRouteContext) => Pro
 
 class Denied extends HttpError {}
 
+/** What a handler returns for a non-JSON answer (a binary batch): the wrapper adds its headers. */
+export class BytesBody {
+  constructor(
+    readonly contentType: string,
+    readonly bytes: Buffer,
+  ) {}
+}
+
+/**
+ * The success answer. To the data-plane listener it is a PlainResponse (no web streams,
+ * server/data-plane/exchange.ts), which the listener writes as is; the RouteHandler type still says
+ * Response because Next.js, the other caller, only ever gets real ones.
+ */
+function success(request: Request, status: number, headers: Headers, body: Buffer | string, contentType: string): Response {
+  headers.set('content-type', contentType);
+  if (isDataPlaneRequest(request)) return new PlainResponse(status, headers, typeof body === 'string' ? Buffer.from(body) : body) as unknown as Response;
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, { status, headers });
+}
+
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value);
@@ -94,8 +124,9 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   throw new HttpError(422, 'validation', `invalid ${where}`, { in: where, issues: zodIssues(parsed.error) });
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readBody(request: Request, textBody: ((text: string) => unknown) | undefined): Promise<unknown> {
   const text = await request.text();
+  if (textBody && request.headers.get('content-type')?.startsWith('text/plain')) return textBody(text);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -150,7 +181,7 @@ export function route<A extends Access, P = undefined, Q = undefined, B = undefi
       if (Object.keys(rawQuery).length > 0) auditParams.query = rawQuery;
       ctx.query = parseWith(spec.query, rawQuery, 'query');
       if (spec.body) {
-        const rawBody = await readJson(request);
+        const rawBody = await readBody(request, spec.textBody);
         auditParams.body = rawBody;
         ctx.body = parseWith(spec.body, rawBody, 'body');
       }
@@ -163,8 +194,10 @@ export function route<A extends Access, P = undefined, Q = undefined, B = undefi
         });
       } else if (result === undefined) {
         response = new Response(null, { status: 204, headers: responseHeaders });
+      } else if (result instanceof BytesBody) {
+        response = success(request, spec.status ?? 200, responseHeaders, result.bytes, result.contentType);
       } else {
-        response = Response.json(result, { status: spec.status ?? 200, headers: responseHeaders });
+        response = success(request, spec.status ?? 200, responseHeaders, JSON.stringify(result), 'application/json');
       }
     } catch (err) {
       const mapped = mapError(err);
@@ -183,7 +216,7 @@ export function route<A extends Access, P = undefined, Q = undefined, B = undefi
     observeHttpRequest(routePattern(new URL(request.url).pathname, rawParamsSeen), method, response.status, (performance.now() - started) / 1000);
     return response;
   };
-  const { handler: _h, audit: auditSpec, ...definition } = spec;
+  const { handler: _h, audit: auditSpec, textBody: _t, ...definition } = spec;
   return Object.assign(handler, { definition: { ...definition, auditAction: auditSpec ? auditSpec.action : undefined } as RouteDefinition });
 }
 

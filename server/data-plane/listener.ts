@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RouteModule } from '../api/openapi.js';
 import { errorResponse } from '../api/errors.js';
+import { DataPlaneRequest, type PlainResponse } from './exchange.js';
 
 /** Largest request body read; bigger requests get 413 before any handler runs. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -106,11 +107,11 @@ async function serve(routes: readonly CompiledRoute[], req: http.IncomingMessage
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
-  const request = new Request(url, { method, headers, ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}) });
-  await send(res, await handler(request, { params: Promise.resolve(found.params) }));
+  const request = new DataPlaneRequest(method, url.href, headers, method !== 'GET' && method !== 'HEAD' ? body : undefined);
+  await send(res, await handler(request as unknown as Request, { params: Promise.resolve(found.params) }));
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large'> {
+async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -122,17 +123,13 @@ async function readBody(req: http.IncomingMessage): Promise<Uint8Array<ArrayBuff
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
-async function send(res: http.ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
+async function send(res: http.ServerResponse, response: Response | PlainResponse): Promise<void> {
+  // Duck-typed: the route wrapper's chunk may hold another copy of the PlainResponse class.
+  const plain = Buffer.isBuffer((response as PlainResponse).body);
+  const body = plain ? (response as PlainResponse).body : Buffer.from(await (response as Response).arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value;

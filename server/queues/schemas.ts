@@ -63,6 +63,8 @@ export const receivedMessageSchema = z.object({
 export const receiveResponseSchema = z.object({ messages: z.array(receivedMessageSchema) });
 
 export const ackBodySchema = z.object({ receipts: z.array(z.string().min(1)).min(1).max(1000) });
+/** A `text/plain` ack body: one receipt per line (blank lines and a final newline ignored). */
+export const receiptLines = (text: string) => ({ receipts: text.split(/\r?\n/).filter((line) => line !== '') });
 export const nackBodySchema = z.object({ receipt: z.string().min(1), reason: z.string().max(4096).optional() });
 export const nackResponseSchema = z.object({ deadLettered: z.boolean(), redeliverAt: z.number().optional() });
 export const extendBodySchema = z.object({ receipt: z.string().min(1), ms: z.number().int().min(10).max(12 * 3600_000) });

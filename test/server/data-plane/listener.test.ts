@@ -4,6 +4,7 @@
  * publishing, receiving and acknowledging through it with an API token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_MEDIA_TYPE, decodeMessageBatch } from '../../../broker/client/batch-format.js';
 import { compileRoutes, matchRoute, MAX_BODY_BYTES, startDataPlane, type DataPlane } from '../../../server/data-plane/listener.js';
 import { apiSignIn, createApiToken, freePort, startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
@@ -91,6 +92,48 @@ describe('npm start with SLUICE_QUEUE_HTTP_PORT', () => {
     expect((await fetch(`${plane}/api/v1/queues/ack`, { method: 'POST', headers, body: '{"receipts": [' })).status).toBe(400);
     // Only queue routes live here.
     expect((await fetch(`${plane}/api/v1/users`, { headers })).status).toBe(404);
+  }, 60_000);
+
+  it('answers a receive as a binary batch when asked, and takes acks as text lines, on both ports', async () => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const topic = `dpb-${Date.now()}`;
+    expect((await fetch(`${sluice.baseUrl}/api/v1/clusters/built-in/topics`, { method: 'POST', headers, body: JSON.stringify({ name: topic, partitions: 1 }) })).status).toBe(201);
+    const binary = Buffer.from([0xff, 0x00, 0xfe, 0x80]); // not UTF-8: JSON would have to base64 it
+    for (const base of [plane, sluice.baseUrl]) {
+      const sub = base === plane ? 'plane' : 'console';
+      const post = (path: string, body: string, h: Record<string, string> = headers) => fetch(`${base}${path}`, { method: 'POST', headers: h, body });
+      expect((await post(`/api/v1/queues/${topic}/subscriptions`, JSON.stringify({ name: sub, startAt: 'earliest' }))).status).toBe(201);
+      if (base === plane) {
+        const messages = [
+          { value: binary.toString('base64'), encoding: 'base64', key: 'k-ü', headers: { trace: 'abc', 'ünï': 'cödé' } },
+          { value: null },
+        ];
+        expect((await post(`/api/v1/queues/${topic}/messages`, JSON.stringify({ messages }))).status).toBe(200);
+      }
+      const res = await post(`/api/v1/queues/${topic}/subscriptions/${sub}/receive`, JSON.stringify({ max: 10, waitMs: 1000 }), { ...headers, accept: BATCH_MEDIA_TYPE });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(BATCH_MEDIA_TYPE);
+      expect(res.headers.get('cache-control')).toContain('no-transform');
+      const batch = decodeMessageBatch(Buffer.from(await res.arrayBuffer()));
+      expect(batch.topic).toBe(topic);
+      const [first, second] = [...batch.messages].sort((a, b) => a.offset - b.offset);
+      expect(first!.value).toEqual(binary);
+      expect(first!.key?.toString('utf8')).toBe('k-ü');
+      expect(first!.headers.map((h) => [h.key, h.value?.toString('utf8')])).toEqual(expect.arrayContaining([['trace', 'abc'], ['ünï', 'cödé']]));
+      expect([first!.attempt, first!.partition, second!.value, second!.key]).toEqual([1, 0, null, null]);
+      expect(first!.leaseExpiresAt).toBeGreaterThan(Date.now());
+
+      const text = { authorization: `Bearer ${token}`, 'content-type': 'text/plain' };
+      // One malformed line: nothing is acked (both ack below), and the answer names the line.
+      const bad = await post('/api/v1/queues/ack', `${first!.receipt}\nnot-a-receipt\n`, text);
+      expect(bad.status).toBe(422);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('receipt 1');
+      expect((await post('/api/v1/queues/ack', '\n', text)).status).toBe(422);
+      const ok = await post('/api/v1/queues/ack', `${first!.receipt}\r\n${second!.receipt}\n`, text);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ acked: 2 });
+      expect((await post('/api/v1/queues/ack', first!.receipt, text)).status).toBe(409);
+    }
   }, 60_000);
 
   it('a bad SLUICE_QUEUE_HTTP_PORT stops start-up with a message naming it', async () => {

@@ -1,4 +1,5 @@
-import { route } from '../../../../../../../../server/api/route.js';
+import { BATCH_MEDIA_TYPE, encodeMessageBatch } from '../../../../../../../../broker/client/batch-format.js';
+import { BytesBody, route } from '../../../../../../../../server/api/route.js';
 import { fromReceivedMessage, skipCompression } from '../../../../../../../../server/queues/codec.js';
 import { queueEngine } from '../../../../../../../../server/queues/engine.js';
 import { receiveBodySchema, receiveResponseSchema, subscriptionParams } from '../../../../../../../../server/queues/schemas.js';
@@ -8,6 +9,8 @@ export const dynamic = 'force-dynamic';
 /**
  * POST …/subscriptions/{subscription}/receive: lease up to `max` messages for `leaseMs`, waiting
  * up to `waitMs` for the first one (long poll). Hand each receipt back to ack, nack or extend.
+ * Clients that move many messages ask for the binary batch (`Accept: application/vnd.sluice.batch`,
+ * broker/client/batch-format.ts) instead of JSON.
  */
 export const POST = route({
   summary: 'Receive (lease) messages from a queue subscription, with long polling',
@@ -15,14 +18,18 @@ export const POST = route({
   params: subscriptionParams,
   body: receiveBodySchema,
   response: receiveResponseSchema,
+  mediaTypes: { response: { [BATCH_MEDIA_TYPE]: 'the same messages as a binary batch, raw bytes instead of text/base64 (layout in broker/client/batch-format.ts); `encoding` is ignored' } },
   audit: false,
-  handler: async ({ params, body, responseHeaders }) => {
+  handler: async ({ params, body, request, responseHeaders }) => {
     skipCompression(responseHeaders);
     const messages = await queueEngine().receive(params.topic, params.subscription, {
       max: body.max,
       waitMs: body.waitMs,
       ...(body.leaseMs !== undefined ? { leaseMs: body.leaseMs } : {}),
     });
+    if (request.headers.get('accept')?.includes(BATCH_MEDIA_TYPE)) {
+      return new BytesBody(BATCH_MEDIA_TYPE, encodeMessageBatch(params.topic, messages));
+    }
     return { messages: messages.map((m) => fromReceivedMessage(m, body.encoding)) };
   },
 });

@@ -1,0 +1,138 @@
+/**
+ * Sluice's binary batch of received messages, `application/vnd.sluice.batch`: what a receive
+ * answers when the client asks for it with `Accept`. The JSON answer carries each value as text or
+ * base64 inside a string; here values, keys and header values are raw bytes behind a length, so
+ * neither side spends time on base64, JSON escaping or UTF-8 checks per message (that was most of
+ * the HTTP cost of a receive, docs/benchmarks.md). Shared by the server (encode) and the client
+ * (decode); no I/O, no dependencies beyond Buffer.
+ *
+ * Layout, big-endian:
+ *
+ *     u32 magic 'SLB1'   u16 topic length, topic (UTF-8)   u32 message count
+ *     per message:
+ *       u16 receipt length, receipt (ASCII)
+ *       u32 partition   f64 offset   f64 timestamp   u32 attempt   f64 leaseExpiresAt
+ *       i32 key length (-1 = null), key bytes   i32 value length (-1 = null), value bytes
+ *       u16 header count; per header: u16 name length, name (UTF-8), i32 value length (-1 = null), value
+ *
+ * Offsets and times are integers below 2^53 carried as f64, which JavaScript reads without BigInt.
+ */
+
+export const BATCH_MEDIA_TYPE = 'application/vnd.sluice.batch';
+
+const MAGIC = 0x534c4231; // 'SLB1'
+const FIXED_PER_MESSAGE = 2 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 2;
+
+export interface BatchHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+export interface BatchMessage {
+  receipt: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  attempt: number;
+  leaseExpiresAt: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: readonly BatchHeader[];
+}
+
+export function encodeMessageBatch(topic: string, messages: readonly BatchMessage[]): Buffer {
+  let size = 4 + 2 + Buffer.byteLength(topic) + 4;
+  for (const m of messages) {
+    size += FIXED_PER_MESSAGE + m.receipt.length + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    for (const h of m.headers) size += 2 + Buffer.byteLength(h.key) + 4 + (h.value?.length ?? 0);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt32BE(MAGIC, 0);
+  at = out.writeUInt16BE(Buffer.byteLength(topic), at);
+  at += out.write(topic, at, 'utf8');
+  at = out.writeUInt32BE(messages.length, at);
+  for (const m of messages) {
+    at = out.writeUInt16BE(m.receipt.length, at);
+    at += out.write(m.receipt, at, 'latin1');
+    at = out.writeUInt32BE(m.partition, at);
+    at = out.writeDoubleBE(m.offset, at);
+    at = out.writeDoubleBE(m.timestamp, at);
+    at = out.writeUInt32BE(m.attempt, at);
+    at = out.writeDoubleBE(m.leaseExpiresAt, at);
+    at = writeBytes(out, at, m.key);
+    at = writeBytes(out, at, m.value);
+    at = out.writeUInt16BE(m.headers.length, at);
+    for (const h of m.headers) {
+      at = out.writeUInt16BE(Buffer.byteLength(h.key), at);
+      at += out.write(h.key, at, 'utf8');
+      at = writeBytes(out, at, h.value);
+    }
+  }
+  return out;
+}
+
+function writeBytes(out: Buffer, at: number, bytes: Buffer | null): number {
+  if (bytes === null) return out.writeInt32BE(-1, at);
+  at = out.writeInt32BE(bytes.length, at);
+  return at + bytes.copy(out, at);
+}
+
+/** Decodes a batch; keys, values and header values are views into `bytes` (no copies). */
+export function decodeMessageBatch(bytes: Buffer): { topic: string; messages: BatchMessage[] } {
+  const r = new Reader(bytes);
+  if (r.u32() !== MAGIC) throw new Error(`not a ${BATCH_MEDIA_TYPE} body (bad magic)`);
+  const topic = r.text(r.u16(), 'utf8');
+  const count = r.u32();
+  const messages: BatchMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const receipt = r.text(r.u16(), 'latin1');
+    const partition = r.u32();
+    const offset = r.f64();
+    const timestamp = r.f64();
+    const attempt = r.u32();
+    const leaseExpiresAt = r.f64();
+    const key = r.bytes();
+    const value = r.bytes();
+    const headers: BatchHeader[] = [];
+    for (let n = r.u16(); n > 0; n--) headers.push({ key: r.text(r.u16(), 'utf8'), value: r.bytes() });
+    messages.push({ receipt, partition, offset, timestamp, attempt, leaseExpiresAt, key, value, headers });
+  }
+  if (r.at !== bytes.length) throw new Error(`${BATCH_MEDIA_TYPE} body has ${bytes.length - r.at} bytes after its ${count} messages`);
+  return { topic, messages };
+}
+
+class Reader {
+  at = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  private need(n: number): number {
+    const at = this.at;
+    if (n < 0 || at + n > this.buf.length) throw new Error(`${BATCH_MEDIA_TYPE} body is truncated at byte ${at}`);
+    this.at = at + n;
+    return at;
+  }
+
+  u16(): number {
+    return this.buf.readUInt16BE(this.need(2));
+  }
+
+  u32(): number {
+    return this.buf.readUInt32BE(this.need(4));
+  }
+
+  f64(): number {
+    return this.buf.readDoubleBE(this.need(8));
+  }
+
+  text(length: number, encoding: 'utf8' | 'latin1'): string {
+    const at = this.need(length);
+    return this.buf.toString(encoding, at, at + length);
+  }
+
+  bytes(): Buffer | null {
+    const length = this.buf.readInt32BE(this.need(4));
+    if (length === -1) return null;
+    const at = this.need(length);
+    return this.buf.subarray(at, at + length);
+  }
+}
