@@ -41,18 +41,28 @@ export function decodeReceipt(receipt: unknown): Receipt {
   return r;
 }
 
+// The `<topic>~<subscription>` tail last seen valid: a batch of acks repeats it in every receipt,
+// so it is checked once per batch rather than once per receipt.
+let lastTail = '';
+let lastNames: { topic: string; subscription: string } = { topic: '', subscription: '' };
+
 function decodeV2(s: string): Receipt | undefined {
   const a = s.indexOf('.', V2.length);
   const b = a < 0 ? -1 : s.indexOf('.', a + 1);
   const partition = digits(s, V2.length, a);
   const offset = digits(s, a + 1, b);
   const token = s.slice(b + 1, b + 17);
-  const tilde = s.indexOf('~', b + 18);
-  if (b < 0 || partition < 0 || offset < 0 || s.charCodeAt(b + 17) !== 46 /* . */ || tilde < 0 || !TOKEN.test(token)) return undefined;
-  const topic = s.slice(b + 18, tilde);
-  const subscription = s.slice(tilde + 1);
-  if (!NAME.test(topic) || !NAME.test(subscription)) return undefined;
-  return { topic, subscription, partition, offset, token };
+  if (b < 0 || partition < 0 || offset < 0 || s.charCodeAt(b + 17) !== 46 /* . */ || !TOKEN.test(token)) return undefined;
+  const tail = s.slice(b + 18);
+  if (tail !== lastTail) {
+    const tilde = tail.indexOf('~');
+    const topic = tail.slice(0, tilde);
+    const subscription = tail.slice(tilde + 1);
+    if (tilde < 0 || !NAME.test(topic) || !NAME.test(subscription)) return undefined;
+    lastTail = tail;
+    lastNames = { topic, subscription };
+  }
+  return { topic: lastNames.topic, subscription: lastNames.subscription, partition, offset, token };
 }
 
 /** The first form (base64url of newline-separated fields), still accepted: a lease survives a

@@ -20,18 +20,34 @@ interface Lease {
   meta: MessageMeta;
 }
 
+/** The subscription of the previous receipt of a batch: a batch's receipts almost always share it. */
+interface SubMemo {
+  topic?: string;
+  name?: string;
+  sub?: SubState;
+}
+
 /** Checks one receipt against the current state; throws the precise reason it is not valid. */
-export function resolveLease(ctx: QueueContext, receipt: unknown): Lease {
+export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo = {}): Lease {
   const r = decodeReceipt(receipt);
-  const where = { topic: r.topic, subscription: r.subscription, partition: r.partition, offset: r.offset };
-  const sub = ctx.state.get(r.topic, r.subscription);
-  if (!sub) throw new SluiceError('INVALID_RECEIPT', `receipt names subscription ${r.subscription} of ${r.topic}, which does not exist`, where);
+  const sub = memo.sub && memo.topic === r.topic && memo.name === r.subscription ? memo.sub : ctx.state.get(r.topic, r.subscription);
+  if (!sub) {
+    throw new SluiceError('INVALID_RECEIPT', `receipt names subscription ${r.subscription} of ${r.topic}, which does not exist`, { topic: r.topic, subscription: r.subscription, partition: r.partition, offset: r.offset });
+  }
+  memo.topic = r.topic;
+  memo.name = r.subscription;
+  memo.sub = sub;
   const ps = sub.parts.get(r.partition);
+  const meta = ps?.meta.get(r.offset);
+  // The common case, checked first without building anything: a live lease with this token.
+  if (meta && meta.state === 'leased' && meta.tok === r.token && meta.until! > ctx.now() && (ctx.settling.size === 0 || !ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset)))) {
+    return { sub, p: r.partition, o: r.offset, meta };
+  }
+  const where = { topic: r.topic, subscription: r.subscription, partition: r.partition, offset: r.offset };
   if (ps?.isSettled(r.offset)) throw new SluiceError('MESSAGE_SETTLED', `message ${r.topic}/${r.partition}@${r.offset} was already acked, dead-lettered or archived for ${r.subscription}`, where);
   if (ctx.settling.size > 0 && ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset))) {
     throw new SluiceError('STALE_RECEIPT', `message ${r.topic}/${r.partition}@${r.offset} is being dead-lettered`, where);
   }
-  const meta = ps?.meta.get(r.offset);
   if (!meta) throw new SluiceError('INVALID_RECEIPT', `no lease of ${r.topic}/${r.partition}@${r.offset} was issued for ${r.subscription}`, where);
   if (meta.state !== 'leased') {
     throw new SluiceError('STALE_RECEIPT', `the lease expired or was released; the message awaits redelivery (attempt ${meta.attempts + 1}) at ${new Date(meta.due ?? 0).toISOString()}`, { ...where, attempts: meta.attempts });
@@ -54,9 +70,10 @@ export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Prom
   const failures: Array<{ index: number; code: string; message: string }> = [];
   // A message has one meta object per subscription, so the object identifies it in the batch.
   const seen = new Set<MessageMeta>();
+  const memo: SubMemo = {};
   receipts.forEach((receipt, index) => {
     try {
-      const l = resolveLease(ctx, receipt);
+      const l = resolveLease(ctx, receipt, memo);
       if (seen.has(l.meta)) throw new SluiceError('INVALID_REQUEST', `receipt ${index} repeats an earlier receipt of the same batch`);
       seen.add(l.meta);
       leases.push(l);
@@ -70,14 +87,18 @@ export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Prom
     const code = failures.every((f) => f.code === first.code) ? (first.code as SluiceError['code']) : 'INVALID_REQUEST';
     throw new SluiceError(code, `${failures.length} of ${receipts.length} receipts rejected, nothing acked; first: receipt ${first.index}: ${first.message}`, { failures });
   }
-  const groups = new Map<string, { sub: SubState; p: number; o: number[] }>();
+  // One event per subscription and partition, in the order first seen.
+  const groups = new Map<SubState, Map<number, number[]>>();
   for (const l of leases) {
-    const k = `${l.sub.info.topic}\n${l.sub.info.name}\n${l.p}`;
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { sub: l.sub, p: l.p, o: [] }));
-    g.o.push(l.o);
+    let byP = groups.get(l.sub);
+    if (!byP) groups.set(l.sub, (byP = new Map()));
+    const offsets = byP.get(l.p);
+    if (offsets) offsets.push(l.o);
+    else byP.set(l.p, [l.o]);
   }
-  await ctx.commit([...groups.values()].map((g): QueueEvent => ({ e: 'done', topic: g.sub.info.topic, name: g.sub.info.name, p: g.p, o: g.o, how: 'ack' })));
+  const events: QueueEvent[] = [];
+  for (const [sub, byP] of groups) for (const [p, o] of byP) events.push({ e: 'done', topic: sub.info.topic, name: sub.info.name, p, o, how: 'ack' });
+  await ctx.commit(events);
 }
 
 export async function nack(ctx: QueueContext, receipt: unknown, options: NackOptions = {}): Promise<{ redeliverAt?: number; deadLettered: boolean }> {
