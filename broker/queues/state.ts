@@ -78,8 +78,13 @@ export class PartState {
   /** Marks one offset settled and moves the cursor over every settled offset it now touches. */
   settle(o: number): void {
     if (o < this.cursor) return;
-    this.done.add(o);
-    while (this.done.delete(this.cursor)) this.cursor++;
+    if (o === this.cursor) {
+      // In-order settles (the common case) move the cursor without touching the set.
+      this.cursor++;
+      if (this.done.size > 0) while (this.done.delete(this.cursor)) this.cursor++;
+    } else {
+      this.done.add(o);
+    }
     if (this.readPos < this.cursor) this.readPos = this.cursor;
   }
 
