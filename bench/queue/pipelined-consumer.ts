@@ -6,6 +6,7 @@
  * batch/2 each keep the broker busy while the other loop's ack is being made durable; each loop
  * awaits its previous ack before sending the next, so acks in flight stay bounded. The phase ends
  * only when every ack has resolved, so the figure counts durable acknowledgements.
+ * SLUICE_BENCH_LOOPS changes the number of loops (4 and 8 were slower on 2 cores, 1 similar).
  */
 export async function consumePipelined(
   count: number,

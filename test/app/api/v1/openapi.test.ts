@@ -42,5 +42,11 @@ describe('GET /api/v1/openapi.json', () => {
     const search = doc.paths['/api/v1/clusters/{cluster}/topics/{topic}/messages/search']!.post;
     expect(search).toMatchObject({ 'x-sluice-role': 'viewer', 'x-sluice-read-only': true });
     expect(doc.paths['/api/v1/clusters/{cluster}/topics/{topic}/messages']!.post).not.toHaveProperty('x-sluice-read-only');
+    // Non-JSON bodies are listed beside the JSON ones: the binary receive batch and text acks.
+    const receive = doc.paths['/api/v1/queues/{topic}/subscriptions/{subscription}/receive']!.post;
+    expect(Object.keys(receive.responses['200'].content)).toEqual(['application/json', 'application/vnd.sluice.batch']);
+    expect(receive.responses['200'].content['application/vnd.sluice.batch'].schema).toMatchObject({ type: 'string', format: 'binary' });
+    const ack = doc.paths['/api/v1/queues/ack']!.post;
+    expect(Object.keys(ack.requestBody.content)).toEqual(['application/json', 'text/plain']);
   });
 });
