@@ -22,7 +22,7 @@ import { CheckBacks, type CheckBackOptions } from './transactions-checkback.js';
 import { Transactions, type PendingTransaction, type PrepareOptions, type TransactionOutcome } from './transactions.js';
 import type { SubscriptionConfigInput } from './subscription-config.js';
 import { validateTopicTtl } from './ttl.js';
-import { archiveBeforeRetention } from './retention-guard.js';
+import { archiveBeforeRetention, guardedTopics, holdRetention } from './retention-guard.js';
 import { validateArchiveBeforeRetention, validateBacklogPolicy, type BacklogPolicy } from './topic-policy.js';
 import { createSubscription, deleteSubscription, describeSubscription, listSubscriptions, updateSubscription, type CreateSubscriptionOptions } from './subscriptions.js';
 import type { NackOptions, PublishMessage, PublishResult, ReceivedMessage, ReceiveOptions, SubscriptionDescription, SubscriptionInfo } from './types.js';
@@ -98,6 +98,7 @@ export class QueueEngine {
   /** Replays the journal (snapshot plus later events) and starts the timer. The journal's topic
    * is created by the first write, so a broker that never used queues has no extra topic. */
   async open(): Promise<void> {
+    this.store.setBeforeRetentionDelete(holdRetention('the queue layer is replaying its journal'));
     if (this.store.getTopic(QUEUE_STATE_TOPIC)) {
       for await (const ev of StateJournal.replay(this.store)) this.state.apply(ev);
     }
@@ -116,7 +117,9 @@ export class QueueEngine {
     this.status = 'closing';
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
-    this.store.setBeforeRetentionDelete(undefined);
+    // Not undefined: the store may stay open (or run retention before it closes), and messages
+    // subscriptions still owe must wait for the archive step of the next open.
+    this.store.setBeforeRetentionDelete(holdRetention('the queue layer is closed', guardedTopics(this.ctx)));
     for (const set of this.waiters.values()) for (const w of set) w();
     // Twice: a receive that finishes can start an archive move, a move can finish a receive.
     for (let i = 0; i < 2; i++) await Promise.allSettled([...this.running]);

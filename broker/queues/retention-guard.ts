@@ -12,6 +12,7 @@
  * to archive topics (`*.expired`) themselves.
  */
 import { SluiceError } from '../errors.js';
+import type { BeforeRetentionDelete } from '../storage/types.js';
 import { RETENTION_REASON, archiveAndSettle } from './archive.js';
 import { settlingKey, type QueueContext } from './context.js';
 import { readChunk } from './log-reader.js';
@@ -19,6 +20,30 @@ import type { SubState } from './state.js';
 
 export function isArchiveExempt(topic: string): boolean {
   return topic.startsWith('__') || topic.endsWith('.expired');
+}
+
+/**
+ * The store's hook while the engine cannot archive. Starting (`topics` undefined): until the
+ * journal is replayed nobody knows which messages are unsettled, so every deletion waits. Closed:
+ * the topics that had subscriptions (with the setting on) wait until the queue layer is open
+ * again, other topics are trimmed as usual. Either way the store keeps the segments and retries
+ * on its next run, so retention never deletes what a subscription still owes.
+ */
+export function holdRetention(why: string, topics?: ReadonlySet<string>): BeforeRetentionDelete {
+  return async (topic, partition, from, to) => {
+    if (isArchiveExempt(topic) || (topics && !topics.has(topic))) return;
+    throw new SluiceError('RETENTION_DEFERRED', `retention of ${topic}/${partition} [${from}, ${to}) waits: ${why}`, { topic, partition });
+  };
+}
+
+/** Topics whose unsettled messages retention must archive first: the engine's guarded set. */
+export function guardedTopics(ctx: QueueContext): Set<string> {
+  const out = new Set<string>();
+  for (const sub of ctx.state.subs.values()) {
+    const topic = sub.info.topic;
+    if (!isArchiveExempt(topic) && ctx.state.policies.get(topic).archiveBeforeRetention) out.add(topic);
+  }
+  return out;
 }
 
 export async function archiveBeforeRetention(ctx: QueueContext, topic: string, p: number, from: number, to: number): Promise<void> {

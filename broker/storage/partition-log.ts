@@ -196,7 +196,9 @@ export class PartitionLog {
       try {
         await hook(this.ctx.topic, this.ctx.partition, this.logStartOffset, to);
       } catch (err) {
-        this.ctx.logger.error('before-retention hook failed; segments kept until the next retention run', {
+        // A deferral is the hook's own decision (a message mid-move, the queue layer not open), not a fault.
+        const deferred = err instanceof SluiceError && err.code === 'RETENTION_DEFERRED';
+        this.ctx.logger[deferred ? 'warn' : 'error'](deferred ? 'retention deferred; segments kept until the next retention run' : 'before-retention hook failed; segments kept until the next retention run', {
           topic: this.ctx.topic,
           partition: this.ctx.partition,
           toOffset: to,

@@ -7,9 +7,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RETENTION_REASON } from '../../../broker/queues/archive.js';
+import { startQueues } from '../../../broker/queues/engine.js';
+import type { BeforeRetentionDelete } from '../../../broker/storage/types.js';
 import { parseDeadLetterProvenance } from '../../../broker/queues/provenance.js';
 import { archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../broker/queues/ttl.js';
 import { memoryLogger } from '../../../broker/logger.js';
+import { SluiceError } from '../../../broker/errors.js';
 import type { DecodedRecord } from '../../../broker/records/decoder.js';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import { expectCode, makeBatch, removeDir, tempDir } from '../storage/helpers.js';
@@ -126,6 +129,51 @@ describe('archive before retention', () => {
     expect(await f.engine.receive(topic, 's', { max: 10 })).toHaveLength(0);
   });
 
+  it('while the queue layer is closed, retention keeps what subscriptions owe and archives it once the layer is back', async () => {
+    const clock = manualClock();
+    const f = await fx.start({ now: clock.now });
+    const owed = freshName('ret-owed');
+    const free = freshName('ret-free');
+    for (const t of [owed, free]) await f.store.createTopic(t, 1, { segmentBytes: 200, retentionMs: 60_000 });
+    await f.engine.createSubscription(owed, 's');
+    await publishEach(f, owed, 6);
+    await publishEach(f, free, 6);
+    await f.engine.close();
+
+    // The store stays open with the engine closed (a shutdown in progress, or an engine restart).
+    clock.advance(120_000);
+    await f.store.enforceRetention(clock.now());
+    expect(f.store.offsets(owed, 0).logStartOffset).toBe(0);
+    expect(f.store.offsets(free, 0).logStartOffset).toBe(6);
+
+    // Open again: the next run archives first, then deletes.
+    f.engine = await startQueues(f.store, { tickMs: 0, logger: memoryLogger(), random: () => 0.5, now: clock.now });
+    await f.store.enforceRetention(clock.now());
+    expect(f.store.offsets(owed, 0).logStartOffset).toBe(6);
+    expect(ids(await archived(f.store, owed))).toEqual(range(0, 6).map((o) => `s:${o}`));
+  });
+
+  it('retention waits while the queue layer replays its journal', async () => {
+    const { f, topic } = await setup({ retentionMs: 60_000 });
+    await f.engine.createSubscription(topic, 's');
+    await f.engine.close();
+    // The hooks a new engine installs, in order: a hold for every topic first, then the archive.
+    const hooks: Array<BeforeRetentionDelete | undefined> = [];
+    const install = f.store.setBeforeRetentionDelete.bind(f.store);
+    f.store.setBeforeRetentionDelete = (hook) => {
+      hooks.push(hook);
+      install(hook);
+    };
+    f.engine = await startQueues(f.store, { tickMs: 0, logger: memoryLogger() });
+    expect(hooks).toHaveLength(2);
+    for (const t of [topic, 'no-subscriptions-here']) {
+      await expect(hooks[0]!(t, 0, 0, 5)).rejects.toMatchObject({ code: 'RETENTION_DEFERRED', message: expect.stringContaining('replaying its journal') });
+    }
+    // Internal and archive topics are never held.
+    await expect(hooks[0]!('__sluice_queues', 0, 0, 5)).resolves.toBeUndefined();
+    await expect(hooks[0]!(archiveTopicOf(topic), 0, 0, 5)).resolves.toBeUndefined();
+  });
+
   it('topics without subscriptions are not archived', async () => {
     const { f, clock, topic } = await setup({ retentionMs: 60_000 });
     await publishEach(f, topic, 6);
@@ -159,6 +207,13 @@ describe('store before-retention hook', () => {
       expect(store.partitionState(topic, 0).segments).toBeGreaterThanOrEqual(segments);
       expect((await store.read(topic, 0, 0, 1 << 20)).bytes.length).toBeGreaterThan(0);
       expect(logger.entries.some((e) => e.level === 'error' && e.msg.includes('before-retention hook failed'))).toBe(true);
+      // A deliberate deferral (the queue layer holding retention) is a warning, not an error.
+      store.setBeforeRetentionDelete(async () => {
+        throw new SluiceError('RETENTION_DEFERRED', 'the queue layer is closed');
+      });
+      await store.enforceRetention();
+      expect(store.offsets(topic, 0).logStartOffset).toBe(0);
+      expect(logger.entries.filter((e) => e.msg.startsWith('retention deferred')).map((e) => e.level)).toEqual(['warn']);
 
       const calls: Array<[string, number, number, number, number]> = [];
       store.setBeforeRetentionDelete(async (t, p, from, to) => {
