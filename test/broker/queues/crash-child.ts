@@ -4,7 +4,9 @@
  *   P <partition> <offset> <value>   publish acknowledged
  *   A <partition> <offset> <value>   ack acknowledged
  * Consumers nack ~15% of messages and drop ~3% (their lease expires), so redeliveries and dead
- * letters are under way when the SIGKILL lands.
+ * letters are under way when the SIGKILL lands. A quarter of the batches carry a short TTL, so a
+ * nacked or dropped one often expires before its redelivery and is moved to the archive topic:
+ * archive moves (append, then settle) are under way at the kills too.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { startQueues } from '../../../broker/queues/engine.js';
@@ -40,7 +42,8 @@ async function producer(): Promise<void> {
     const n = 1 + Math.floor(rand() * 20);
     const values = Array.from({ length: n }, (_, i) => `c${cycle}-${seq}-${i}`);
     seq++;
-    const res = await engine.publish(QUEUE_CRASH_TOPIC, values.map((value) => ({ value })));
+    const ttlMs = rand() < 0.25 ? 50 + Math.floor(rand() * 250) : undefined;
+    const res = await engine.publish(QUEUE_CRASH_TOPIC, values.map((value) => (ttlMs === undefined ? { value } : { value, ttlMs })));
     writeSync(fd, res.map((r, i) => `P ${r.partition} ${r.offset} ${values[i]}\n`).join(''));
     if (!ready) {
       ready = true;

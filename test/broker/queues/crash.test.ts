@@ -6,8 +6,10 @@
  *   - no message is acknowledged twice across cycles (an acked message never came back);
  * and after the last cycle a drain consumer takes everything still owed:
  *   - nothing it receives was acknowledged before (redelivery only of what was in flight);
- *   - every published message ends acked or in the dead-letter topic (acks made durable just
- *     before a kill are not in the child's log; their number must match the engine's count).
+ *   - every published message ends acked, in the dead-letter topic or in the archive (expired
+ *     TTL); acks made durable just before a kill are not in the child's log, so their number must
+ *     match the engine's count; an acked message is never archived, every archived one is counted
+ *     expired exactly once, however many copies a kill between archive append and settle left.
  *
  * Env: SLUICE_QUEUE_CRASH_CYCLES (default 12), SLUICE_QUEUE_CRASH_SEED (default random, printed).
  */
@@ -20,6 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../broker/logger.js';
 import { startQueues } from '../../../broker/queues/engine.js';
 import { parseDeadLetterProvenance } from '../../../broker/queues/provenance.js';
+import { archiveTopicOf, EXPIRED_REASON_HEADER } from '../../../broker/queues/ttl.js';
 import { decodeBatches } from '../../../broker/records/decoder.js';
 import { FileLogStore } from '../../../broker/storage/file-log-store.js';
 import { prng, sleep } from '../storage/crash-harness.js';
@@ -81,14 +84,25 @@ function parseLog(text: string): Array<{ kind: string; id: string; value: string
   });
 }
 
-async function readTopic(store: FileLogStore, topic: string): Promise<Map<string, { value: string; headers: ReturnType<typeof parseDeadLetterProvenance> }>> {
-  const out = new Map<string, { value: string; headers: ReturnType<typeof parseDeadLetterProvenance> }>();
+interface Stored {
+  value: string;
+  headers: ReturnType<typeof parseDeadLetterProvenance>;
+  reason: string | undefined;
+}
+
+async function readTopic(store: FileLogStore, topic: string): Promise<Map<string, Stored>> {
+  const out = new Map<string, Stored>();
   for (let p = 0; p < (store.getTopic(topic)?.partitions ?? 0); p++) {
     let from = store.offsets(topic, p).logStartOffset;
     const end = store.offsets(topic, p).logEndOffset;
     while (from < end) {
       const batches = await decodeBatches((await store.read(topic, p, from, 1 << 20)).bytes);
-      for (const b of batches) for (const r of b.records) out.set(`${p}:${r.offset}`, { value: r.value!.toString('utf8'), headers: parseDeadLetterProvenance(r.headers) });
+      for (const b of batches) {
+        for (const r of b.records) {
+          const reason = r.headers.find((h) => h.key === EXPIRED_REASON_HEADER)?.value?.toString('utf8');
+          out.set(`${p}:${r.offset}`, { value: r.value!.toString('utf8'), headers: parseDeadLetterProvenance(r.headers), reason });
+        }
+      }
       from = batches.at(-1)!.header.baseOffset + batches.at(-1)!.header.lastOffsetDelta + 1;
     }
   }
@@ -143,23 +157,34 @@ describe('queue engine survives SIGKILL', () => {
       const counts = engine.describeSubscription(QUEUE_CRASH_TOPIC, QUEUE_CRASH_SUB).counts;
       await engine.close();
       const dead = await readTopic(store, QUEUE_CRASH_DLT);
+      const archive = await readTopic(store, archiveTopicOf(QUEUE_CRASH_TOPIC));
       await store.close();
       const deadIds = new Set([...dead.values()].map((d) => `${d.headers?.partition}:${d.headers?.offset}`));
+      const archivedIds = new Set([...archive.values()].map((d) => `${d.headers?.partition}:${d.headers?.offset}`));
+      for (const [at, copy] of archive) {
+        const id = `${copy.headers?.partition}:${copy.headers?.offset}`;
+        if (!copy.reason?.startsWith('ttl passed at ')) failures.push(`archive record ${at} (of ${id}) has reason ${copy.reason}, not a TTL`);
+        if (log.get(id)?.value !== copy.value) failures.push(`archive record ${at} holds ${copy.value}, the original ${id} is ${log.get(id)?.value}`);
+        if (acked.has(id) || drained.has(id)) failures.push(`ARCHIVED acknowledged message ${id}`);
+      }
+      if (archivedIds.size !== counts.expired) failures.push(`${archivedIds.size} distinct messages archived but the engine counts ${counts.expired} expired`);
       // A message outside all three had its ack made durable just before the kill, so the child
       // never logged it: the engine counts it acked. At most one receive batch per consumer can be
       // in that state per cycle.
-      const unlogged = [...log.keys()].filter((id) => !acked.has(id) && !drained.has(id) && !deadIds.has(id));
+      const unlogged = [...log.keys()].filter((id) => !acked.has(id) && !drained.has(id) && !deadIds.has(id) && !archivedIds.has(id));
       if (unlogged.length !== counts.acked - acked.size - drained.size) {
         failures.push(`${unlogged.length} messages neither logged as acked, drained nor dead-lettered, but the engine counts ${counts.acked - acked.size - drained.size} unlogged acks: ${unlogged.slice(0, 10).join(', ')}`);
       }
       if (unlogged.length > CYCLES * 2 * 20) failures.push(`${unlogged.length} unlogged acks is more than were in flight at the kills`);
       console.log(
         `queue crash loop (seed ${SEED}): ${CYCLES} cycles, ${published.size} acknowledged publishes (${log.size} in log), ${acked.size} acknowledged acks, ` +
-          `${drained.size} drained afterwards, ${dead.size} dead letters (${deadIds.size} distinct), ${unlogged.length} acks in flight at a kill; final counts ${JSON.stringify(counts)}`,
+          `${drained.size} drained afterwards, ${dead.size} dead letters (${deadIds.size} distinct), ${archive.size} archived copies (${archivedIds.size} distinct), ` +
+          `${unlogged.length} acks in flight at a kill; final counts ${JSON.stringify(counts)}`,
       );
       expect(failures.slice(0, 20)).toEqual([]);
       expect(counts.depth).toBe(0);
       expect(acked.size).toBeGreaterThan(0);
+      expect(archivedIds.size).toBeGreaterThan(0);
       await rm(dataDir, { recursive: true, force: true });
       await rm(logFile, { force: true });
     } finally {
