@@ -10,6 +10,7 @@ import { clusterKeys } from '../../../../../lib/query-keys.js';
 import { useSession } from '../../../../shell/session-context';
 import { useToast } from '../../../../shell/toast';
 import { Dialog } from '../../../../ui/dialog';
+import { TypeToConfirm } from '../../../../ui/type-to-confirm';
 import { ResetWizard } from './reset-wizard';
 
 export function GroupActions({ cluster, group }: { cluster: string; group: GroupDetail }) {
@@ -49,12 +50,7 @@ export function GroupActions({ cluster, group }: { cluster: string; group: Group
         ) : (
           <p className="bad">The group&apos;s committed offsets are deleted. Consumers that join again start from their auto.offset.reset position.</p>
         )}
-        <div className="field">
-          <label htmlFor="gd-confirm">
-            Type <code>{group.groupId}</code> to confirm
-          </label>
-          <input id="gd-confirm" className="input" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" data-testid="group-delete-confirm" />
-        </div>
+        <TypeToConfirm id="gd-confirm" expected={group.groupId} value={confirm} onChange={setConfirm} testId="group-delete-confirm" />
         {error && <p className="form-error">{error}</p>}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={close}>

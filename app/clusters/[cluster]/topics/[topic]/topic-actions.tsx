@@ -9,6 +9,7 @@ import { clusterKeys } from '../../../../../lib/query-keys.js';
 import { useSession } from '../../../../shell/session-context';
 import { useToast } from '../../../../shell/toast';
 import { Dialog } from '../../../../ui/dialog';
+import { TypeToConfirm } from '../../../../ui/type-to-confirm';
 
 /** Add partitions and delete: the two topic operations that cannot be undone. */
 /** Used on the topic page and on each row of the topics list (`compact`). */
@@ -59,12 +60,7 @@ export function TopicActions({ cluster, topic, compact = false }: { cluster: str
       </button>
       <Dialog open={dialog === 'delete'} onClose={close} title={`Delete ${topic.name}`}>
         <p className="bad">Every message in every partition of this topic is deleted. Consumers reading it will fail.</p>
-        <div className="field">
-          <label htmlFor="del-confirm">
-            Type <code>{topic.name}</code> to confirm
-          </label>
-          <input id="del-confirm" className="input" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" data-testid="delete-confirm" />
-        </div>
+        <TypeToConfirm id="del-confirm" expected={topic.name} value={confirm} onChange={setConfirm} testId="delete-confirm" />
         {error && <p className="form-error">{error}</p>}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={close}>
