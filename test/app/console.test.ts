@@ -293,6 +293,23 @@ describe('console: topics, messages and consumer groups in a real browser', () =
     expect(await viewer.getByTestId('delete-group').count()).toBe(0);
   }, 120_000);
 
+  it('deletes a consumer group only after its name is typed, and audits it', async () => {
+    await page.goto(`${baseUrl}/clusters/built-in/groups/${GROUP}`, { waitUntil: 'load' });
+    await page.getByTestId('group-id').waitFor(WAIT);
+    await page.getByTestId('delete-group').click();
+    expect(await page.getByTestId('group-delete-submit').isDisabled()).toBe(true);
+    await page.getByTestId('group-delete-confirm').fill(`${GROUP}-nope`);
+    expect(await page.getByTestId('group-delete-submit').isDisabled()).toBe(true);
+    await page.getByTestId('group-delete-confirm').fill(GROUP);
+    await page.getByTestId('group-delete-submit').click();
+    await page.waitForURL((u) => u.pathname === '/clusters/built-in/groups', WAIT);
+    await page.getByTestId('toast').filter({ hasText: `Group ${GROUP} deleted` }).waitFor(WAIT);
+    expect((await apiCall(`/api/v1/clusters/built-in/groups/${GROUP}`)).status).toBe(404);
+    const audit = (await (await apiCall('/api/v1/audit?action=group.delete')).json()) as { items: { target: string; outcome: string; actor: string }[] };
+    expect(audit.items).toContainEqual(expect.objectContaining({ target: `cluster/built-in/group/${GROUP}`, outcome: 'success', actor: 'admin' }));
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('the topics list windows its rows and pages from the server at 1,200 topics', async () => {
     const admin = kafka.admin();
     await admin.connect();
