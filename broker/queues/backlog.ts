@@ -30,6 +30,17 @@ export function depthOf(ctx: QueueContext, sub: SubState): number {
   return depth;
 }
 
+/** depthOf plus the messages of appends accepted by the store and not yet durable. */
+export function reservedDepthOf(ctx: QueueContext, sub: SubState): number {
+  let depth = 0;
+  const partitions = ctx.store.getTopic(sub.info.topic)?.partitions ?? 0;
+  for (let p = 0; p < partitions; p++) {
+    const ps = sub.parts.get(p);
+    depth += Math.max(0, ctx.store.nextOffset(sub.info.topic, p) - (ps?.cursor ?? 0) - (ps?.done.size ?? 0));
+  }
+  return depth;
+}
+
 export function assertBacklogRoom(ctx: QueueContext, topic: string, adding: number): void {
   const max = ctx.state.backlogLimit.get(topic);
   if (max === undefined) return;

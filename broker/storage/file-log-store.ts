@@ -240,6 +240,10 @@ export class FileLogStore implements LogStore {
     return this.partition(topic, partition).offsets();
   }
 
+  nextOffset(topic: string, partition: number): number {
+    return this.partition(topic, partition).nextAppendOffset();
+  }
+
   async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<PartitionOffsets> {
     return this.partition(topic, partition).deleteRecords(beforeOffset);
   }

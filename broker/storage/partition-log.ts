@@ -160,6 +160,11 @@ export class PartitionLog {
     return { logStartOffset: this.logStartOffset, logEndOffset: this.highWatermark };
   }
 
+  /** Stamped on the next append (appends in flight are below it, above the high watermark). */
+  nextAppendOffset(): number {
+    return this.nextOffset;
+  }
+
   /** Kafka DeleteRecords: -1 means the high watermark. The new start is persisted before it is
    * acted on, so a crash cannot resurrect records a caller was told are gone. */
   async deleteRecords(beforeOffset: number): Promise<PartitionOffsets> {

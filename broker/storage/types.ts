@@ -121,6 +121,11 @@ export interface LogStore {
   /** The same lookup, with the found record's own timestamp (what ListOffsets v1+ answers). */
   recordForTimestamp(topic: string, partition: number, timestamp: number): Promise<{ offset: number; timestamp: number } | undefined>;
   offsets(topic: string, partition: number): PartitionOffsets;
+  /**
+   * The offset the next append will get: past `logEndOffset` (the high watermark) by every append
+   * accepted and not yet durable. Lets a caller reserve room for appends in flight.
+   */
+  nextOffset(topic: string, partition: number): number;
   /** Advances the log start offset (Kafka DeleteRecords); whole segments below it are removed. */
   deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<PartitionOffsets>;
   /** Applies retention to every partition now (also runs on a timer while open). */
