@@ -16,11 +16,23 @@
  *       u16 header count; per header: u16 name length, name (UTF-8), i32 value length (-1 = null), value
  *
  * Offsets and times are integers below 2^53 carried as f64, which JavaScript reads without BigInt.
+ *
+ * The same idea for publishing (`POST …/messages` with `Content-Type: application/vnd.sluice.batch`):
+ *
+ *     u32 magic 'SLP1'   u32 message count
+ *     per message:
+ *       i32 key length (-1 = null), key bytes   i32 value length (-1 = null), value bytes
+ *       u16 header count; per header: u16 name length, name (UTF-8), i32 value length, value
+ *       u8 options present: 1 partition, 2 delayMs, 4 deliverAt, 8 ttlMs, 16 idempotencyKey; then in
+ *         that order: u32 partition, f64 delayMs, f64 deliverAt, f64 ttlMs, u16 length + key (UTF-8)
+ *
+ * The decoders check structure only (magic, lengths, nothing left over); the server checks ranges.
  */
 
 export const BATCH_MEDIA_TYPE = 'application/vnd.sluice.batch';
 
 const MAGIC = 0x534c4231; // 'SLB1'
+const PUBLISH_MAGIC = 0x534c5031; // 'SLP1'
 const FIXED_PER_MESSAGE = 2 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 2;
 
 export interface BatchHeader {
@@ -101,6 +113,92 @@ export function decodeMessageBatch(bytes: Buffer): { topic: string; messages: Ba
   return { topic, messages };
 }
 
+export interface PublishBatchMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+  partition?: number;
+  delayMs?: number;
+  deliverAt?: number;
+  ttlMs?: number;
+  idempotencyKey?: string;
+}
+
+const OPTION = { partition: 1, delayMs: 2, deliverAt: 4, ttlMs: 8, idempotencyKey: 16 } as const;
+
+export function encodePublishBatch(messages: readonly PublishBatchMessage[]): Buffer {
+  let size = 8;
+  for (const m of messages) {
+    size += 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2 + 1;
+    for (const [k, v] of Object.entries(m.headers)) size += 2 + Buffer.byteLength(k) + 4 + v.length;
+    if (m.partition !== undefined) size += 4;
+    if (m.delayMs !== undefined) size += 8;
+    if (m.deliverAt !== undefined) size += 8;
+    if (m.ttlMs !== undefined) size += 8;
+    if (m.idempotencyKey !== undefined) size += 2 + Buffer.byteLength(m.idempotencyKey);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt32BE(PUBLISH_MAGIC, 0);
+  at = out.writeUInt32BE(messages.length, at);
+  for (const m of messages) {
+    at = writeBytes(out, at, m.key);
+    at = writeBytes(out, at, m.value);
+    const headers = Object.entries(m.headers);
+    at = out.writeUInt16BE(headers.length, at);
+    for (const [k, v] of headers) {
+      at = out.writeUInt16BE(Buffer.byteLength(k), at);
+      at += out.write(k, at, 'utf8');
+      at = writeBytes(out, at, v);
+    }
+    let flags = 0;
+    if (m.partition !== undefined) flags |= OPTION.partition;
+    if (m.delayMs !== undefined) flags |= OPTION.delayMs;
+    if (m.deliverAt !== undefined) flags |= OPTION.deliverAt;
+    if (m.ttlMs !== undefined) flags |= OPTION.ttlMs;
+    if (m.idempotencyKey !== undefined) flags |= OPTION.idempotencyKey;
+    at = out.writeUInt8(flags, at);
+    if (m.partition !== undefined) at = out.writeUInt32BE(m.partition, at);
+    if (m.delayMs !== undefined) at = out.writeDoubleBE(m.delayMs, at);
+    if (m.deliverAt !== undefined) at = out.writeDoubleBE(m.deliverAt, at);
+    if (m.ttlMs !== undefined) at = out.writeDoubleBE(m.ttlMs, at);
+    if (m.idempotencyKey !== undefined) {
+      at = out.writeUInt16BE(Buffer.byteLength(m.idempotencyKey), at);
+      at += out.write(m.idempotencyKey, at, 'utf8');
+    }
+  }
+  return out;
+}
+
+/** Decodes a publish batch; keys, values and header values are views into `bytes`. */
+export function decodePublishBatch(bytes: Buffer): PublishBatchMessage[] {
+  const r = new Reader(bytes);
+  if (r.u32() !== PUBLISH_MAGIC) throw new Error(`not a ${BATCH_MEDIA_TYPE} publish body (bad magic)`);
+  const count = r.u32();
+  const messages: PublishBatchMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = r.bytes();
+    const value = r.bytes();
+    const headers: Record<string, Buffer> = {};
+    for (let n = r.u16(); n > 0; n--) {
+      const name = r.text(r.u16(), 'utf8');
+      const v = r.bytes();
+      if (v === null) throw new Error(`${BATCH_MEDIA_TYPE} body: message ${i} header ${JSON.stringify(name)} has no value (-1 length)`);
+      headers[name] = v;
+    }
+    const m: PublishBatchMessage = { key, value, headers };
+    const flags = r.u8();
+    if (flags & ~31) throw new Error(`${BATCH_MEDIA_TYPE} body: message ${i} has unknown option bits ${flags}`);
+    if (flags & OPTION.partition) m.partition = r.u32();
+    if (flags & OPTION.delayMs) m.delayMs = r.f64();
+    if (flags & OPTION.deliverAt) m.deliverAt = r.f64();
+    if (flags & OPTION.ttlMs) m.ttlMs = r.f64();
+    if (flags & OPTION.idempotencyKey) m.idempotencyKey = r.text(r.u16(), 'utf8');
+    messages.push(m);
+  }
+  if (r.at !== bytes.length) throw new Error(`${BATCH_MEDIA_TYPE} body has ${bytes.length - r.at} bytes after its ${count} messages`);
+  return messages;
+}
+
 class Reader {
   at = 0;
   constructor(private readonly buf: Buffer) {}
@@ -110,6 +208,10 @@ class Reader {
     if (n < 0 || at + n > this.buf.length) throw new Error(`${BATCH_MEDIA_TYPE} body is truncated at byte ${at}`);
     this.at = at + n;
     return at;
+  }
+
+  u8(): number {
+    return this.buf.readUInt8(this.need(1));
   }
 
   u16(): number {

@@ -12,7 +12,7 @@ export interface TransportRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   timeoutMs: number;
 }
 
@@ -31,7 +31,7 @@ export function nodeHttpTransport(): Transport & { close(): void } {
     new Promise((resolve, reject) => {
       const url = new URL(r.url);
       const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
-      const body = r.body === undefined ? undefined : Buffer.from(r.body);
+      const body = r.body === undefined ? undefined : typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
       const req = (protocol === 'https:' ? https : http).request(
         url,
         { method: r.method, agent: agents[protocol], headers: body ? { ...r.headers, 'content-length': String(body.length) } : r.headers },
@@ -57,7 +57,8 @@ export function nodeHttpTransport(): Transport & { close(): void } {
 /** A transport over a caller's `fetch`. */
 export function fetchTransport(fetchImpl: typeof fetch): Transport {
   return async (r) => {
-    const res = await fetchImpl(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(r.timeoutMs) });
+    const body = typeof r.body === 'string' || r.body === undefined ? r.body : new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.length);
+    const res = await fetchImpl(r.url, { method: r.method, headers: r.headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(r.timeoutMs) });
     return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: Buffer.from(await res.arrayBuffer()) };
   };
 }

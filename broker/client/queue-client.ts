@@ -13,7 +13,7 @@
  *     }
  */
 import { randomUUID } from 'node:crypto';
-import { BATCH_MEDIA_TYPE, decodeMessageBatch, type BatchMessage } from './batch-format.js';
+import { BATCH_MEDIA_TYPE, decodeMessageBatch, encodePublishBatch, type BatchMessage, type PublishBatchMessage } from './batch-format.js';
 import { fetchTransport, nodeHttpTransport, type Transport, type TransportResponse } from './http-transport.js';
 
 export interface QueueClientOptions {
@@ -124,14 +124,17 @@ export class QueueClient {
     this.transport.close?.();
   }
 
-  /** Publishes a batch; resolves with each message's position once all are durable. */
+  /**
+   * Publishes a batch; resolves with each message's position once all are durable. Sent as a binary
+   * batch (batch-format.ts): values travel as raw bytes, not base64 in JSON.
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<{ partition: number; offset: number }[]> {
-    const body = { messages: messages.map((m) => encode(m)) };
+    const body = encodePublishBatch(messages.map(toBatchMessage));
     const retries = this.options.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = (await this.call('POST', `/api/v1/queues/${enc(topic)}/messages`, body)) as { results: { partition: number; offset: number }[] };
-        return res.results;
+        const res = await this.request('POST', `/api/v1/queues/${enc(topic)}/messages`, { body, contentType: BATCH_MEDIA_TYPE });
+        return (JSON.parse(res.body.toString('utf8')) as { results: { partition: number; offset: number }[] }).results;
       } catch (err) {
         const retryable = err instanceof QueueApiError ? RETRYABLE.has(err.status) : true;
         if (!retryable || attempt >= retries) throw err;
@@ -210,7 +213,7 @@ export class QueueClient {
   }
 
   /** Sends one request; a non-2xx answer becomes a QueueApiError with the API's code. */
-  private async request(method: string, path: string, o: { body?: string; contentType?: string; accept?: string; extraTimeoutMs?: number }): Promise<TransportResponse> {
+  private async request(method: string, path: string, o: { body?: string | Buffer; contentType?: string; accept?: string; extraTimeoutMs?: number }): Promise<TransportResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}` };
     if (o.contentType) headers['content-type'] = o.contentType;
     if (o.accept) headers.accept = o.accept;
@@ -229,6 +232,16 @@ export class QueueClient {
 
 function enc(s: string): string {
   return encodeURIComponent(s);
+}
+
+/** An outgoing message as bytes: strings as UTF-8, bytes as they are, anything else as JSON text. */
+function toBatchMessage(m: OutgoingMessage): PublishBatchMessage {
+  const bytes = (v: unknown): Buffer => (v === undefined ? Buffer.from('null') : typeof v === 'string' ? Buffer.from(v, 'utf8') : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.from(JSON.stringify(v), 'utf8'));
+  const headers: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Buffer.from(v, 'utf8');
+  const out: PublishBatchMessage = { key: m.key == null ? null : Buffer.from(m.key, 'utf8'), value: m.value === null ? null : bytes(m.value), headers, idempotencyKey: m.idempotencyKey ?? randomUUID() };
+  for (const k of ['partition', 'delayMs', 'deliverAt', 'ttlMs'] as const) if (m[k] !== undefined) out[k] = m[k];
+  return out;
 }
 
 function encode(m: OutgoingMessage): Record<string, unknown> {

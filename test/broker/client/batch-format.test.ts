@@ -4,7 +4,7 @@
  * as garbage.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeMessageBatch, encodeMessageBatch, type BatchMessage } from '../../../broker/client/batch-format.js';
+import { decodeMessageBatch, decodePublishBatch, encodeMessageBatch, encodePublishBatch, type BatchMessage, type PublishBatchMessage } from '../../../broker/client/batch-format.js';
 
 const message = (over: Partial<BatchMessage> = {}): BatchMessage => ({
   receipt: 'q2.3.1234567890123.AAAAAAAAAAAAAAAA.orders~billing',
@@ -44,5 +44,21 @@ describe('binary message batch', () => {
     // The key length field of the first message: magic, topic, count, receipt, then 32 fixed bytes.
     negative.writeInt32BE(-5, 4 + 2 + 1 + 4 + 2 + message().receipt.length + 32);
     expect(() => decodeMessageBatch(negative)).toThrow(/truncated/);
+  });
+
+  it('round-trips a publish batch with every option, and refuses damaged ones', () => {
+    const messages: PublishBatchMessage[] = [
+      { key: Buffer.from('k-ü'), value: Buffer.from([0, 255]), headers: { trace: Buffer.from('abc'), 'ünï': Buffer.alloc(0) }, partition: 2, delayMs: 1500, ttlMs: 60_000, idempotencyKey: 'id-é-1' },
+      { key: null, value: null, headers: {} },
+      { key: null, value: Buffer.alloc(50_000, 1), headers: {}, deliverAt: 1_800_000_000_000 },
+    ];
+    const bytes = encodePublishBatch(messages);
+    expect(decodePublishBatch(bytes)).toEqual(messages);
+    expect(() => decodePublishBatch(encodeMessageBatch('t', []))).toThrow(/bad magic/);
+    expect(() => decodePublishBatch(bytes.subarray(0, bytes.length - 3))).toThrow(/truncated/);
+    expect(() => decodePublishBatch(Buffer.concat([bytes, Buffer.alloc(2)]))).toThrow(/2 bytes after its 3 messages/);
+    const unknownOption = encodePublishBatch([{ key: null, value: null, headers: {} }]);
+    unknownOption.writeUInt8(64, unknownOption.length - 1);
+    expect(() => decodePublishBatch(unknownOption)).toThrow(/unknown option bits 64/);
   });
 });

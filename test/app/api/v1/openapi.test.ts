@@ -48,5 +48,6 @@ describe('GET /api/v1/openapi.json', () => {
     expect(receive.responses['200'].content['application/vnd.sluice.batch'].schema).toMatchObject({ type: 'string', format: 'binary' });
     const ack = doc.paths['/api/v1/queues/ack']!.post;
     expect(Object.keys(ack.requestBody.content)).toEqual(['application/json', 'text/plain']);
+    expect(Object.keys(doc.paths['/api/v1/queues/{topic}/messages']!.post.requestBody.content)).toEqual(['application/json', 'application/vnd.sluice.batch']);
   });
 });
