@@ -1,13 +1,14 @@
 /**
  * Sluice's queue layer through its HTTP API, as a `bench:queue` target: a real `npm start`
  * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
- * driven with an operator API token the way an application would: publishes with fetch and JSON,
- * receives and acks with the TypeScript client (broker/client: binary batches, text acks). Each publish call
- * carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
+ * driven with an operator API token the way an application would: publishes with fetch and binary
+ * publish batches, receives and acks with the TypeScript client (broker/client: binary batches,
+ * text acks). Each publish call carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
  * (pipelined-consumer.ts: two receives of `batch`/2 in flight, acks not awaited before the next
  * receive). Two variants: through the console's port (Next.js route handlers) and through the
  * queue data-plane port (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
  */
+import { BATCH_MEDIA_TYPE, encodePublishBatch } from '../../broker/client/batch-format.js';
 import { QueueClient } from '../../broker/client/queue-client.js';
 import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
 import { consumePipelined } from './pipelined-consumer.js';
@@ -43,8 +44,15 @@ export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-pl
         const n = Math.min(PUBLISH_BATCH, count - next);
         const from = next;
         next += n;
-        const messages = Array.from({ length: n }, (_, i) => ({ value: bodies(from + i).toString('base64'), encoding: 'base64' }));
-        const p: Promise<unknown> = post(`/api/v1/queues/${topic}/messages`, { messages }).finally(() => inflight.delete(p));
+        // A binary publish batch (no idempotency keys, like the other targets' publishes).
+        const batch = encodePublishBatch(Array.from({ length: n }, (_, i) => ({ key: null, value: bodies(from + i), headers: {} })));
+        const p: Promise<unknown> = fetch(`${via === 'console port' ? server!.base : server!.dataPlaneBase}/api/v1/queues/${topic}/messages`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': BATCH_MEDIA_TYPE },
+          body: new Uint8Array(batch.buffer, batch.byteOffset, batch.length) as Uint8Array<ArrayBuffer>,
+        })
+          .then(json)
+          .finally(() => inflight.delete(p));
         inflight.add(p);
         if (inflight.size * PUBLISH_BATCH >= window) await Promise.race(inflight);
       }
