@@ -39,6 +39,13 @@ export function toPublishMessage(m: PublishMessageBody, index: number): PublishM
   }
   const out: PublishMessage = { value, key: m.key ?? null };
   if (m.headers) out.headers = m.headers;
+  return withOptions(out, m);
+}
+
+type PublishOptions = Pick<PublishMessage, 'partition' | 'delayMs' | 'deliverAt' | 'ttlMs' | 'idempotencyKey'>;
+
+/** Copies the options a message was given (absent ones stay absent, as the engine expects). */
+function withOptions(out: PublishMessage, m: PublishOptions): PublishMessage {
   if (m.partition !== undefined) out.partition = m.partition;
   if (m.delayMs !== undefined) out.delayMs = m.delayMs;
   if (m.deliverAt !== undefined) out.deliverAt = m.deliverAt;
@@ -119,13 +126,7 @@ export function decodeBinaryPublish(bytes: Buffer): PublishBody {
       if (m.idempotencyKey !== undefined && (m.idempotencyKey.length < 1 || m.idempotencyKey.length > 200)) {
         throw invalid(`messages.${i}.idempotencyKey`, 'must be 1-200 characters');
       }
-      const out: PublishMessage = { key: m.key, value: m.value, headers: m.headers };
-      if (m.partition !== undefined) out.partition = m.partition;
-      if (m.delayMs !== undefined) out.delayMs = m.delayMs;
-      if (m.deliverAt !== undefined) out.deliverAt = m.deliverAt;
-      if (m.ttlMs !== undefined) out.ttlMs = m.ttlMs;
-      if (m.idempotencyKey !== undefined) out.idempotencyKey = m.idempotencyKey;
-      return out;
+      return withOptions({ key: m.key, value: m.value, headers: m.headers }, m);
     }),
   };
 }
