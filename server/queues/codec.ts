@@ -8,7 +8,7 @@ import { TextDecoder } from 'node:util';
 import { BATCH_MEDIA_TYPE, decodePublishBatch } from '../../broker/client/batch-format.js';
 import type { PublishMessage, ReceivedMessage } from '../../broker/queues/index.js';
 import { HttpError } from '../api/errors.js';
-import type { PublishMessageBody } from './schemas.js';
+import { PUBLISH_LIMITS, type PublishMessageBody } from './schemas.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -94,8 +94,6 @@ export function fromReceivedMessage(m: ReceivedMessage, encoding: 'auto' | 'utf8
 /** The publish body as the handler sees it: JSON (validated by zod) or a decoded binary batch. */
 export type PublishBody = { messages: PublishMessageBody[] } | { binary: PublishMessage[] };
 
-const MAX_PUBLISH_MESSAGES = 10_000;
-
 /**
  * A binary publish batch (broker/client/batch-format.ts) into engine messages, with the same
  * limits as the JSON body's zod schema (schemas.ts) and errors in the same shape: 400 when the
@@ -110,21 +108,21 @@ export function decodeBinaryPublish(bytes: Buffer): PublishBody {
   }
   const invalid = (path: string, message: string) =>
     new HttpError(422, 'validation', `invalid body: ${path}: ${message}`, { in: 'body', issues: [{ path, message, code: 'invalid_value' }] });
-  if (decoded.length < 1 || decoded.length > MAX_PUBLISH_MESSAGES) throw invalid('messages', `a batch holds 1 to ${MAX_PUBLISH_MESSAGES} messages, not ${decoded.length}`);
+  if (decoded.length < 1 || decoded.length > PUBLISH_LIMITS.messages) throw invalid('messages', `a batch holds 1 to ${PUBLISH_LIMITS.messages} messages, not ${decoded.length}`);
   const nonNegative = (i: number, field: string, v: number | undefined, min = 0) => {
     if (v !== undefined && (!Number.isSafeInteger(v) || v < min)) throw invalid(`messages.${i}.${field}`, `must be an integer >= ${min}, not ${v}`);
   };
   return {
     binary: decoded.map((m, i) => {
       for (const name of Object.keys(m.headers)) {
-        if (name.length < 1 || name.length > 200) throw invalid(`messages.${i}.headers`, `header names are 1-200 characters, not ${name.length}`);
+        if (name.length < 1 || name.length > PUBLISH_LIMITS.headerName) throw invalid(`messages.${i}.headers`, `header names are 1-${PUBLISH_LIMITS.headerName} characters, not ${name.length}`);
       }
       nonNegative(i, 'delayMs', m.delayMs);
       nonNegative(i, 'deliverAt', m.deliverAt);
       nonNegative(i, 'ttlMs', m.ttlMs, 1);
       if (m.delayMs !== undefined && m.deliverAt !== undefined) throw invalid(`messages.${i}.deliverAt`, 'give delayMs or deliverAt, not both');
-      if (m.idempotencyKey !== undefined && (m.idempotencyKey.length < 1 || m.idempotencyKey.length > 200)) {
-        throw invalid(`messages.${i}.idempotencyKey`, 'must be 1-200 characters');
+      if (m.idempotencyKey !== undefined && (m.idempotencyKey.length < 1 || m.idempotencyKey.length > PUBLISH_LIMITS.idempotencyKey)) {
+        throw invalid(`messages.${i}.idempotencyKey`, `must be 1-${PUBLISH_LIMITS.idempotencyKey} characters`);
       }
       return withOptions({ key: m.key, value: m.value, headers: m.headers }, m);
     }),

@@ -16,18 +16,21 @@ const name = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be 1-200 characte
 export const topicParams = z.object({ topic: name });
 export const subscriptionParams = z.object({ topic: name, subscription: name });
 
+/** Publish limits, shared by the JSON schema below and the binary batch's checks (codec.ts). */
+export const PUBLISH_LIMITS = { messages: 10_000, headerName: 200, idempotencyKey: 200 } as const;
+
 export const publishMessageSchema = z
   .object({
     key: z.string().nullable().optional(),
     /** With encoding `json`, any JSON value; otherwise a string (or null for a tombstone). */
     value: z.unknown(),
     encoding: encodingSchema.default('utf8'),
-    headers: z.record(z.string().min(1).max(200), z.string()).optional(),
+    headers: z.record(z.string().min(1).max(PUBLISH_LIMITS.headerName), z.string()).optional(),
     partition: z.number().int().min(0).optional(),
     delayMs: z.number().int().min(0).optional(),
     deliverAt: z.number().int().min(0).optional(),
     ttlMs: z.number().int().min(1).optional(),
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    idempotencyKey: z.string().min(1).max(PUBLISH_LIMITS.idempotencyKey).optional(),
   })
   .refine((m) => m.encoding === 'json' || m.value === null || typeof m.value === 'string', {
     message: 'value must be a string (or null) unless encoding is json',
@@ -36,7 +39,7 @@ export const publishMessageSchema = z
   .refine((m) => m.delayMs === undefined || m.deliverAt === undefined, { message: 'give delayMs or deliverAt, not both', path: ['deliverAt'] });
 export type PublishMessageBody = z.input<typeof publishMessageSchema>;
 
-export const publishBodySchema = z.object({ messages: z.array(publishMessageSchema).min(1).max(10_000) });
+export const publishBodySchema = z.object({ messages: z.array(publishMessageSchema).min(1).max(PUBLISH_LIMITS.messages) });
 export const publishResponseSchema = z.object({ results: z.array(z.object({ partition: z.number(), offset: z.number() })) });
 
 export const receiveBodySchema = z.object({
