@@ -68,6 +68,9 @@ export class PartitionLog {
     this.pipeline = new AppendPipeline(this.appendHost());
   }
 
+  /** The deleteRecords call in progress (they run one at a time). */
+  private deleting: Promise<unknown> = Promise.resolve();
+
   private get active(): Segment {
     return this.segments[this.segments.length - 1]!;
   }
@@ -171,6 +174,14 @@ export class PartitionLog {
     this.assertReadable();
     const target = beforeOffset === -1 ? this.highWatermark : beforeOffset;
     if (!Number.isSafeInteger(target) || target < 0 || target > this.highWatermark) throw this.outOfRange(beforeOffset);
+    // One at a time: two calls at once would share the log-start file's temp file, and the
+    // smaller offset could be written last.
+    const run = this.deleting.then(() => this.moveLogStart(target));
+    this.deleting = run.catch(() => {});
+    return run;
+  }
+
+  private async moveLogStart(target: number): Promise<PartitionOffsets> {
     if (target > this.logStartOffset) {
       await writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), `${target}\n`);
       this.ctx.counters.fsyncs += 2;

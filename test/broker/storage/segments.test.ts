@@ -147,4 +147,18 @@ describe('deleteRecords', () => {
     await again.store.close();
     expect((await logFiles(partitionPath(dataDir, topic))).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('calls made at once run one after another: none fails, the largest offset wins, also after reopen', async () => {
+    const { store, reopen } = await fx.open();
+    const topic = freshTopic();
+    await store.createTopic(topic, 1, { segmentBytes: 400 });
+    for (let i = 0; i < 12; i++) await store.append(topic, 0, makeBatch({ count: 2, valueSize: 60 }));
+    // Out of order on purpose: a smaller offset asked last must not move the start back.
+    const results = await Promise.all([5, 17, 2, 11, 17, 9].map((o) => store.deleteRecords(topic, 0, o)));
+    expect(results.map((r) => r.logStartOffset)).toEqual([5, 17, 17, 17, 17, 17]);
+    await store.close();
+    const again = await reopen();
+    expect(again.store.offsets(topic, 0)).toEqual({ logStartOffset: 17, logEndOffset: 24 });
+    await again.store.close();
+  });
 });
