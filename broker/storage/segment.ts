@@ -1,3 +1,4 @@
+import { writevSync } from 'node:fs';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH } from '../records/batch-header.js';
@@ -5,6 +6,14 @@ import { CachedFile, type FileCache } from './file-cache.js';
 import { isNotFound, readInt64, segmentFileName } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
+
+/**
+ * Writes up to this size go to the page cache with a synchronous writev: copying a few KiB costs
+ * microseconds, while an async write waits a thread-pool round trip and an event-loop turn
+ * (~0.4 ms measured under load), and every fdatasync-acknowledged append waits for it first.
+ * Larger writes stay async so one big batch cannot stall the event loop.
+ */
+const SYNC_WRITE_MAX = 256 * 1024;
 
 type SegmentState = 'open' | 'closing' | 'closed';
 
@@ -96,7 +105,7 @@ export class Segment {
     const fh = handle instanceof Promise ? await handle : handle;
     try {
       this.file.markWritten();
-      let written = (await fh.writev(buffers, position)).bytesWritten;
+      let written = total <= SYNC_WRITE_MAX ? writevSync(fh.fd, buffers, position) : (await fh.writev(buffers, position)).bytesWritten;
       while (written < total) {
         const rest = sliceFrom(buffers, written);
         written += (await fh.writev(rest, position + written)).bytesWritten;
