@@ -53,20 +53,23 @@ interface Prepared {
 
 export async function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Promise<Buffer> {
   const codec = codecOf(options.compression ?? 'none');
+  if (codec === 'none') return encodeUncompressedBatch(records, options);
   const { prepared, recordsSize, baseTimestamp, maxTimestamp } = prepare(records);
-
-  if (codec === 'none') {
-    const batch = Buffer.allocUnsafe(BATCH.OVERHEAD + recordsSize);
-    const end = writeRecords(batch, BATCH.OVERHEAD, prepared);
-    assertFilled(end, batch.length);
-    return finishBatch(batch, codec, records.length, baseTimestamp, maxTimestamp, options);
-  }
   const plain = Buffer.allocUnsafe(recordsSize);
   assertFilled(writeRecords(plain, 0, prepared), plain.length);
   const packed = await compress(codec, plain);
   const batch = Buffer.allocUnsafe(BATCH.OVERHEAD + packed.length);
   packed.copy(batch, BATCH.OVERHEAD);
   return finishBatch(batch, codec, records.length, baseTimestamp, maxTimestamp, options);
+}
+
+/** An uncompressed batch, synchronously: for callers that must hand batches to the store in
+ * the order they were made (the queue state journal), with no await in between. */
+export function encodeUncompressedBatch(records: readonly RecordInput[], options: Omit<EncodeOptions, 'compression'> = {}): Buffer {
+  const { prepared, recordsSize, baseTimestamp, maxTimestamp } = prepare(records);
+  const batch = Buffer.allocUnsafe(BATCH.OVERHEAD + recordsSize);
+  assertFilled(writeRecords(batch, BATCH.OVERHEAD, prepared), batch.length);
+  return finishBatch(batch, 'none', records.length, baseTimestamp, maxTimestamp, options);
 }
 
 /** Sizing pass. baseTimestamp is the first record's, as in Kafka's MemoryRecordsBuilder (deltas
