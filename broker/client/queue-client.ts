@@ -32,10 +32,12 @@ export interface QueueClientOptions {
 }
 
 export interface OutgoingMessage {
-  key?: string | null;
+  /** A string is sent as UTF-8, a Buffer/Uint8Array as it is. */
+  key?: string | Uint8Array | null;
   /** A string is sent as text, a Buffer/Uint8Array as bytes, anything else as JSON. */
   value: unknown;
-  headers?: Record<string, string>;
+  /** Values as UTF-8 text or raw bytes. */
+  headers?: Record<string, string | Uint8Array>;
   partition?: number;
   delayMs?: number;
   deliverAt?: number;
@@ -52,9 +54,15 @@ export interface QueueMessage {
   timestamp: number;
   attempt: number;
   leaseExpiresAt: number;
+  /** The key decoded as UTF-8 (bytes that are not UTF-8 become U+FFFD): see keyBytes. */
   key: string | null;
+  /** The key exactly as stored. */
+  keyBytes: Buffer | null;
   value: Buffer | null;
+  /** Header values decoded as UTF-8 (a null value as ''): see headerBytes. */
   headers: Record<string, string>;
+  /** Header values exactly as stored (null stays null). */
+  headerBytes: Record<string, Buffer | null>;
   text(): string;
   json<T = unknown>(): T;
 }
@@ -83,8 +91,10 @@ class ReceivedQueueMessage implements QueueMessage {
   readonly attempt: number;
   readonly leaseExpiresAt: number;
   readonly key: string | null;
+  readonly keyBytes: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: Record<string, string> = {};
+  private readonly rawHeaders: BatchMessage['headers'];
 
   constructor(topic: string, m: BatchMessage) {
     this.receipt = m.receipt;
@@ -95,8 +105,16 @@ class ReceivedQueueMessage implements QueueMessage {
     this.attempt = m.attempt;
     this.leaseExpiresAt = m.leaseExpiresAt;
     this.key = m.key === null ? null : m.key.toString('utf8');
+    this.keyBytes = m.key;
     this.value = m.value;
+    this.rawHeaders = m.headers;
     for (const h of m.headers) this.headers[h.key] = h.value?.toString('utf8') ?? '';
+  }
+
+  get headerBytes(): Record<string, Buffer | null> {
+    const out: Record<string, Buffer | null> = {};
+    for (const h of this.rawHeaders) out[h.key] = h.value;
+    return out;
   }
 
   text(): string {
@@ -238,14 +256,28 @@ function enc(s: string): string {
 function toBatchMessage(m: OutgoingMessage): PublishBatchMessage {
   const bytes = (v: unknown): Buffer => (v === undefined ? Buffer.from('null') : typeof v === 'string' ? Buffer.from(v, 'utf8') : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.from(JSON.stringify(v), 'utf8'));
   const headers: Record<string, Buffer> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Buffer.from(v, 'utf8');
-  const out: PublishBatchMessage = { key: m.key == null ? null : Buffer.from(m.key, 'utf8'), value: m.value === null ? null : bytes(m.value), headers, idempotencyKey: m.idempotencyKey ?? randomUUID() };
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = bytes(v);
+  const out: PublishBatchMessage = { key: m.key == null ? null : bytes(m.key), value: m.value === null ? null : bytes(m.value), headers, idempotencyKey: m.idempotencyKey ?? randomUUID() };
   for (const k of ['partition', 'delayMs', 'deliverAt', 'ttlMs'] as const) if (m[k] !== undefined) out[k] = m[k];
   return out;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The JSON API carries keys and header values as text: bytes are sent only if they are UTF-8. */
+function asText(v: string | Uint8Array, what: string): string {
+  if (typeof v === 'string') return v;
+  try {
+    return strictUtf8.decode(v);
+  } catch {
+    throw new TypeError(`${what} is not UTF-8; transactional messages take text keys and header values (publish() takes any bytes)`);
+  }
+}
+
 function encode(m: OutgoingMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { idempotencyKey: m.idempotencyKey ?? randomUUID() };
+  if (m.key != null) out.key = asText(m.key, 'key');
+  if (m.headers) out.headers = Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, asText(v, `header ${k}`)]));
   if (typeof m.value === 'string' || m.value === null) {
     out.value = m.value;
   } else if (m.value instanceof Uint8Array) {
@@ -255,6 +287,7 @@ function encode(m: OutgoingMessage): Record<string, unknown> {
     out.value = m.value;
     out.encoding = 'json';
   }
-  for (const k of ['key', 'headers', 'partition', 'delayMs', 'deliverAt', 'ttlMs'] as const) if (m[k] !== undefined) out[k] = m[k];
+  if (m.key === null) out.key = null;
+  for (const k of ['partition', 'delayMs', 'deliverAt', 'ttlMs'] as const) if (m[k] !== undefined) out[k] = m[k];
   return out;
 }

@@ -55,6 +55,28 @@ describe('QueueClient against npm start', () => {
     expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, acked: 3 });
   });
 
+  it('binary keys and header values travel byte-exact: keyBytes and headerBytes give them back; text ones still read as text', async () => {
+    const { topic, client } = await freshQueue();
+    const key = Buffer.from([0xff, 0x00, 0x80, 0x41]); // not UTF-8
+    const trace = new Uint8Array([0xc3, 0x28]); // not UTF-8 either
+    await client.publish(topic, [{ key, value: 'v', headers: { trace, plain: 'ü' } }]);
+    const [m] = await client.receive(topic, 'workers', { waitMs: 2000 });
+    expect([...m!.keyBytes!]).toEqual([...key]);
+    expect([...m!.headerBytes.trace!]).toEqual([...trace]);
+    expect(m!.headerBytes.plain!.toString('utf8')).toBe('ü');
+    expect(m!.headers.plain).toBe('ü');
+    expect(m!.key).toBe(key.toString('utf8')); // lossy on purpose, documented
+    await client.ack([m!.receipt]);
+  });
+
+  it('a transactional message with a key that is not UTF-8 is refused before any request (the JSON API takes text)', async () => {
+    let calls = 0;
+    const client = new QueueClient({ baseUrl: 'http://127.0.0.1:9', token: 't', fetch: async () => { calls++; return new Response('{}'); } });
+    await expect(client.prepareTransaction('t', [{ key: Buffer.from([0xff]), value: 'v' }], { timeoutMs: 1000 })).rejects.toThrow('key is not UTF-8');
+    await expect(client.prepareTransaction('t', [{ value: 'v', headers: { h: new Uint8Array([0x80]) } }], { timeoutMs: 1000 })).rejects.toThrow('header h is not UTF-8');
+    expect(calls).toBe(0);
+  });
+
   it('nack after the last attempt dead-letters; a stale ack is a QueueApiError with the API code', async () => {
     const { topic, client } = await freshQueue({ maxAttempts: 1 });
     await client.publish(topic, [{ value: 'poison' }]);
