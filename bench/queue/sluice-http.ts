@@ -2,16 +2,15 @@
  * Sluice's queue layer through its HTTP API, as a `bench:queue` target: a real `npm start`
  * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
  * driven with an operator API token the way an application would: publishes with fetch and binary
- * publish batches, receives and acks with the TypeScript client (broker/client: binary batches,
- * text acks). Each publish call carries up to PUBLISH_BATCH messages; the consumer prefetches like RabbitMQ's
- * (pipelined-consumer.ts: two receives of `batch`/2 in flight, acks not awaited before the next
- * receive). Two variants: through the console's port (Next.js route handlers) and through the
- * queue data-plane port (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
+ * publish batches, consumes with the TypeScript client's `consume` (broker/client/consumer.ts:
+ * binary batches, text acks, prefetch = `batch` split over two pipelined receive loops, like
+ * RabbitMQ's prefetch). Each publish call carries up to PUBLISH_BATCH messages. Two variants:
+ * through the console's port (Next.js route handlers) and through the queue data-plane port
+ * (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
  */
 import { BATCH_MEDIA_TYPE, encodePublishBatch } from '../../broker/client/batch-format.js';
 import { QueueClient } from '../../broker/client/queue-client.js';
 import { json, startSluice, type SluiceServer } from '../lib/sluice-server.js';
-import { consumePipelined } from './pipelined-consumer.js';
 import type { QueueBenchTarget } from './types.js';
 
 const PUBLISH_BATCH = 100;
@@ -59,16 +58,18 @@ export function sluiceHttpTarget(baseDir: string, via: 'console port' | 'data-pl
       await Promise.all(inflight);
     },
     async consume(count, batch, onMessage) {
-      await consumePipelined(
-        count,
-        batch,
-        async (max) => {
-          const messages = await client!.receive(topic, sub, { max, leaseMs: 60_000, waitMs: 1000 });
-          for (const m of messages) onMessage(m.value!);
-          return messages.map((m) => m.receipt);
-        },
-        (receipts) => client!.ack(receipts),
-      );
+      // The client's own consumer (prefetch = the batch, pipelined receives, batched acks); it
+      // stops once `count` messages are handled, and stop() resolves when their acks are durable.
+      // waitMs 50: at the end the other loop's empty long poll is what stop() waits for.
+      let handled = 0;
+      let all!: () => void;
+      const finished = new Promise<void>((resolve) => (all = resolve));
+      const consumer = client!.consume(topic, sub, (m) => {
+        onMessage(m.value!);
+        if (++handled === count) all();
+      }, { prefetch: batch, leaseMs: 60_000, waitMs: 50 });
+      await Promise.race([finished, consumer.done]);
+      await consumer.stop();
     },
     async teardown() {
       await server?.stop();

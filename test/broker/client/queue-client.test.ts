@@ -128,3 +128,82 @@ describe('QueueClient against npm start', () => {
     expect(got.map((m) => m.text())).toEqual(['kept']);
   });
 });
+
+describe('QueueClient.consume against npm start', () => {
+  it('handles every message exactly once with prefetch and concurrency, acks them all, and stop() leaves nothing in flight', async () => {
+    const { topic, client } = await freshQueue();
+    const total = 300;
+    for (let i = 0; i < total; i += 100) await client.publish(topic, Array.from({ length: 100 }, (_, k) => ({ value: `m${i + k}` })));
+    const seen = new Map<string, number>();
+    let running = 0;
+    let maxRunning = 0;
+    let all!: () => void;
+    const finished = new Promise<void>((r) => (all = r));
+    const consumer = client.consume(topic, 'workers', async (m) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 1));
+      running--;
+      seen.set(m.text(), (seen.get(m.text()) ?? 0) + 1);
+      if (seen.size === total) all();
+    }, { prefetch: 50, concurrency: 4, waitMs: 200 });
+    await finished;
+    expect(consumer.state).toBe('running');
+    await consumer.stop();
+    expect(consumer.state).toBe('stopped');
+    expect([...seen.values()].every((c) => c === 1)).toBe(true);
+    // Two loops of 25, four handlers each: never more than 8 at once, and more than one.
+    expect(maxRunning).toBeGreaterThan(1);
+    expect(maxRunning).toBeLessThanOrEqual(8);
+    expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, acked: total, inFlight: 0 });
+  });
+
+  it('a handler that throws nacks its message with the error as reason: it comes back as attempt 2, the others are acked once', async () => {
+    const { topic, client } = await freshQueue({ backoff: { baseMs: 0, jitter: 0 } });
+    await client.publish(topic, [{ value: 'ok-1' }, { value: 'flaky' }, { value: 'ok-2' }]);
+    const attempts: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const consumer = client.consume(topic, 'workers', (m) => {
+      attempts.push(`${m.text()}#${m.attempt}`);
+      if (m.text() === 'flaky' && m.attempt === 1) throw new Error('downstream timeout');
+      if (attempts.length === 4) done();
+    }, { prefetch: 10, waitMs: 200 });
+    await finished;
+    await consumer.stop();
+    expect(attempts.sort()).toEqual(['flaky#1', 'flaky#2', 'ok-1#1', 'ok-2#1']);
+    expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, acked: 3 });
+  });
+
+  it('fails with the API error when the subscription is deleted under it (no retry can mend a 404)', async () => {
+    const { topic, client } = await freshQueue();
+    const consumer = client.consume(topic, 'workers', () => {}, { waitMs: 100 });
+    await client.deleteSubscription(topic, 'workers');
+    const err = await consumer.done.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueApiError);
+    expect((err as QueueApiError).status).toBe(404);
+    expect(consumer.state).toBe('failed');
+    await expect(consumer.stop()).rejects.toBe(err);
+  });
+});
+
+describe('QueueClient.consume without a server', () => {
+  it('keeps retrying receives that fail on the network, reporting each to onError, until stop()', async () => {
+    const client = new QueueClient({ baseUrl: 'http://127.0.0.1:9', token: 't' });
+    const errors: unknown[] = [];
+    const consumer = client.consume('t', 's', () => {}, { onError: (e) => errors.push(e) });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(consumer.state).toBe('running');
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    await consumer.stop();
+    expect(consumer.state).toBe('stopped');
+    client.close();
+  });
+
+  it('refuses a prefetch or concurrency out of range before starting', () => {
+    const client = new QueueClient({ baseUrl: 'http://127.0.0.1:9', token: 't' });
+    expect(() => client.consume('t', 's', () => {}, { prefetch: 0 })).toThrow(RangeError);
+    expect(() => client.consume('t', 's', () => {}, { prefetch: 2001 })).toThrow('prefetch must be an integer in [1, 2000]');
+    expect(() => client.consume('t', 's', () => {}, { concurrency: 0 })).toThrow('concurrency must be a positive integer');
+  });
+});
