@@ -20,11 +20,13 @@ interface Lease {
   meta: MessageMeta;
 }
 
-/** The subscription of the previous receipt of a batch: a batch's receipts almost always share it. */
+/** The subscription of the previous receipt of a batch (a batch's receipts almost always share
+ * it) and the batch's clock reading, taken once: Date.now is not free under Next.js, which wraps it. */
 interface SubMemo {
   topic?: string;
   name?: string;
   sub?: SubState;
+  now?: number;
 }
 
 /** Checks one receipt against the current state; throws the precise reason it is not valid. */
@@ -39,8 +41,9 @@ export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo 
   memo.sub = sub;
   const ps = sub.parts.get(r.partition);
   const meta = ps?.meta.get(r.offset);
+  const now = (memo.now ??= ctx.now());
   // The common case, checked first without building anything: a live lease with this token.
-  if (meta && meta.state === 'leased' && meta.tok === r.token && meta.until! > ctx.now() && (ctx.settling.size === 0 || !ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset)))) {
+  if (meta && meta.state === 'leased' && meta.tok === r.token && meta.until! > now && (ctx.settling.size === 0 || !ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset)))) {
     return { sub, p: r.partition, o: r.offset, meta };
   }
   const where = { topic: r.topic, subscription: r.subscription, partition: r.partition, offset: r.offset };
@@ -55,7 +58,7 @@ export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo 
   if (meta.tok !== r.token) {
     throw new SluiceError('STALE_RECEIPT', `the message was leased again (attempt ${meta.attempts}); this receipt is from an earlier lease`, { ...where, attempts: meta.attempts });
   }
-  if (meta.until! <= ctx.now()) {
+  if (meta.until! <= now) {
     throw new SluiceError('STALE_RECEIPT', `the lease expired at ${new Date(meta.until!).toISOString()}`, { ...where, expiredAt: meta.until });
   }
   return { sub, p: r.partition, o: r.offset, meta };

@@ -135,20 +135,28 @@ export class SubState {
   /** fresh|retry -> leased. Counts one more attempt per message. */
   applyLease(ev: Extract<QueueEvent, { e: 'lease' }>): void {
     const ps = this.part(ev.p);
-    ev.o.forEach((o, i) => {
-      const m = ps.meta.get(o) ?? { state: 'leased', attempts: 0 };
-      if (ps.meta.has(o) && m.state === 'retry') this.retrying--;
-      if (!ps.meta.has(o) || m.state !== 'leased') this.inFlight++;
-      m.state = 'leased';
+    // A plain loop with one map lookup per offset: this runs for every message delivered.
+    for (let i = 0; i < ev.o.length; i++) {
+      const o = ev.o[i]!;
+      let m = ps.meta.get(o);
+      if (m === undefined) {
+        // Every field present from the start, so all metas share one object shape.
+        m = { state: 'leased', attempts: 0, tok: ev.tok, until: ev.until, due: undefined, key: undefined, firstFailure: undefined, lastFailure: undefined, lastKind: undefined, lastMessage: undefined };
+        ps.meta.set(o, m);
+        this.inFlight++;
+      } else {
+        if (m.state === 'retry') this.retrying--;
+        if (m.state !== 'leased') this.inFlight++;
+        m.state = 'leased';
+      }
       m.attempts++;
       m.tok = ev.tok;
       m.until = ev.until;
       m.due = undefined;
       const key = ev.keys?.[i];
       if (key !== undefined) m.key = key;
-      ps.meta.set(o, m);
       if (typeof m.key === 'string') this.keyHolds.set(m.key, `${ev.p}:${o}`);
-    });
+    }
     this.leaseHeap.push({ at: ev.until, p: ev.p, o: ev.o, tok: ev.tok });
   }
 
