@@ -65,6 +65,13 @@ describe('receipts', () => {
     }
     expect(codeOf(raw(`r1\nt\ns\n1\n2\n${tok}`))).toBe('decoded');
     expect(codeOf(`q2.1.2.${tok}.t~s`)).toBe('decoded');
+    // Right after a valid receipt with the same names (the per-batch memo of the names), a bad
+    // token or an empty tail is still refused.
+    for (const badChar of ['!', '.', '~', '=', '+', '/', ' ', 'é']) {
+      expect(codeOf(`q2.1.2.${tok.slice(1)}${badChar}.t~s`), badChar).toBe('INVALID_RECEIPT');
+    }
+    expect(codeOf(`q2.1.2.${tok}.`)).toBe('INVALID_RECEIPT');
+    expect(codeOf(`q2.1.2.${tok}.t~s`)).toBe('decoded');
   });
 
   it('a batch ack naming one message twice is refused whole and acks nothing', async () => {
