@@ -10,7 +10,7 @@
  * Env: SLUICE_BENCH_COUNT (20000 messages per size), SLUICE_BENCH_SIZES (100,1024),
  *      SLUICE_BENCH_WINDOW (1000 unconfirmed publishes), SLUICE_BENCH_BATCH (500 per receive /
  *      prefetch), SLUICE_BENCH_LATENCY_RATE (2000 msg/s), SLUICE_BENCH_LATENCY_SECONDS (5),
- *      SLUICE_BENCH_LOOPS (2: receive loops sharing the batch in the Sluice consumers),
+ *      SLUICE_BENCH_LOOPS (2: receive loops sharing the batch in the in-process Sluice consumer),
  *      SLUICE_BENCH_AMQP_URL, SLUICE_BENCH_NATS_URL, SLUICE_BENCH_DIR (os.tmpdir()).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,13 @@
 /**
- * The consumer pattern both Sluice targets use in `bench:queue`, chosen to match what the
- * RabbitMQ peer does with `prefetch(batch)`: at most `batch` messages are held by the consumer
+ * The consumer pattern of the in-process Sluice target in `bench:queue` (the HTTP targets use
+ * the client's `consume()`, broker/client/consumer.ts, which follows the same pattern), chosen
+ * to match what the RabbitMQ peer does with `prefetch(batch)`: at most `batch` messages are held by the consumer
  * and not yet acknowledged, and acknowledgements are sent without waiting for them before the
  * next messages are taken (RabbitMQ acks are never confirmed at all). Two receive loops of
  * batch/2 each keep the broker busy while the other loop's ack is being made durable; each loop
  * awaits its previous ack before sending the next, so acks in flight stay bounded. The phase ends
  * only when every ack has resolved, so the figure counts durable acknowledgements.
- * SLUICE_BENCH_LOOPS changes the number of loops (4 and 8 were slower on 2 cores, 1 similar).
+ * SLUICE_BENCH_LOOPS changes the number of loops here (4 and 8 were slower on 2 cores, 1 similar).
  */
 export async function consumePipelined(
   count: number,
