@@ -92,7 +92,7 @@ const BIND_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'the address is not one of this machine',
 };
 
-const ZERO_STATS: StoreStats = { topics: 0, partitions: 0, bytesOnDisk: 0, fsyncs: 0, appends: 0 };
+const ZERO_STATS: StoreStats = { topics: 0, partitions: 0, bytesOnDisk: 0, fsyncs: 0, appends: 0, openSegmentFiles: 0, openSegmentFilesLimit: 0 };
 
 class RunningBroker implements Broker {
   readonly startedAt = Date.now();

@@ -48,6 +48,26 @@ export function registerScrapeGauges(registry: Registry, source: () => MetricsSo
     },
   });
   new Gauge({
+    name: 'sluice_storage_open_segment_files',
+    help: 'Segment log files holding a file descriptor now; at most sluice_storage_open_segment_files_limit (least recently used closed first).',
+    registers,
+    collect() {
+      this.reset();
+      const stats = safe(() => source()?.store.stats());
+      if (stats) this.set(stats.openSegmentFiles);
+    },
+  });
+  new Gauge({
+    name: 'sluice_storage_open_segment_files_limit',
+    help: 'The most segment log files open at once: SLUICE_MAX_OPEN_FILES, else a quarter of the process descriptor limit (at most 2000).',
+    registers,
+    collect() {
+      this.reset();
+      const stats = safe(() => source()?.store.stats());
+      if (stats) this.set(stats.openSegmentFilesLimit);
+    },
+  });
+  new Gauge({
     name: 'sluice_storage_topic_size_bytes',
     help: 'Bytes of log segments on disk, per topic.',
     labelNames: ['topic'],

@@ -280,7 +280,15 @@ export class FileLogStore implements LogStore {
       partitions += entry.partitions.length;
       for (const p of entry.partitions) bytesOnDisk += p.bytesOnDisk;
     }
-    return { topics: this.topics.size, partitions, bytesOnDisk, fsyncs: this.counters.fsyncs, appends: this.counters.appends };
+    return {
+      topics: this.topics.size,
+      partitions,
+      bytesOnDisk,
+      fsyncs: this.counters.fsyncs,
+      appends: this.counters.appends,
+      openSegmentFiles: this.files.openFiles,
+      openSegmentFilesLimit: this.files.limit,
+    };
   }
 
   private async doClose(): Promise<void> {

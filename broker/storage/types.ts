@@ -84,6 +84,10 @@ export interface StoreStats {
   bytesOnDisk: number;
   fsyncs: number;
   appends: number;
+  /** Segment log files holding a descriptor now (opened on use, least recently used closed first). */
+  openSegmentFiles: number;
+  /** The most that may be open at once (SLUICE_MAX_OPEN_FILES, or a quarter of the descriptor limit). */
+  openSegmentFilesLimit: number;
 }
 
 /** Called by retention (retention.ms / retention.bytes, not DeleteRecords) before it deletes the

@@ -130,6 +130,11 @@ describe('broker metrics', () => {
     expect(sampleValue(samples, 'sluice_broker_topics')).toBe(broker.store.listTopics().length);
     expect(sampleValue(samples, 'sluice_broker_partitions')).toBe(stats.partitions);
     expect(sampleValue(samples, 'sluice_storage_size_bytes')).toBe(stats.bytesOnDisk);
+    // Creating the topic opened its three segment files; all within the limit.
+    expect(stats.openSegmentFiles).toBeGreaterThanOrEqual(3);
+    expect(sampleValue(samples, 'sluice_storage_open_segment_files')).toBe(stats.openSegmentFiles);
+    expect(sampleValue(samples, 'sluice_storage_open_segment_files_limit')).toBe(stats.openSegmentFilesLimit);
+    expect(stats.openSegmentFilesLimit).toBeGreaterThanOrEqual(stats.openSegmentFiles);
     const perTopic = [0, 1, 2].reduce((sum, p) => sum + broker.store.partitionState(topic, p).sizeBytes, 0);
     expect(perTopic).toBeGreaterThan(0);
     expect(sampleValue(samples, 'sluice_storage_topic_size_bytes', { topic })).toBe(perTopic);
