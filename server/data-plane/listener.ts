@@ -111,19 +111,30 @@ async function serve(routes: readonly CompiledRoute[], req: http.IncomingMessage
   await send(res, await handler(request as unknown as Request, { params: Promise.resolve(found.params) }));
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+/** The body, read with 'data' events: a stream's async iterator cost more per call (its own
+ * promises, listeners and end-of-stream tracking) than a small body takes to arrive. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Drain the rest without keeping it, and answer at once.
+        req.off('data', onData);
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      resolve(size === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+  });
 }
 
 async function send(res: http.ServerResponse, response: Response | PlainResponse): Promise<void> {
