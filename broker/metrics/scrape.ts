@@ -4,10 +4,23 @@
  * Produce a few map lookups for a number read once every 15 s or so.
  */
 import { Gauge, type Registry } from 'prom-client';
+import type { StoreStats } from '../storage/types.js';
 import type { MetricsSource } from './source.js';
 
 export function registerScrapeGauges(registry: Registry, source: () => MetricsSource | undefined): void {
   const registers = [registry];
+  /** An unlabelled gauge showing one field of the store's stats (absent without a broker). */
+  const statsGauge = (name: string, help: string, field: keyof StoreStats) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        const stats = safe(() => source()?.store.stats());
+        if (stats) this.set(stats[field]);
+      },
+    });
   new Gauge({
     name: 'sluice_broker_up',
     help: '1 when a running broker backs the scrape-time gauges; 0 (and those gauges 0 or absent) otherwise.',
@@ -27,46 +40,10 @@ export function registerScrapeGauges(registry: Registry, source: () => MetricsSo
       if (topics) this.set(topics.length);
     },
   });
-  new Gauge({
-    name: 'sluice_broker_partitions',
-    help: 'Partitions in the built-in broker (internal topics included).',
-    registers,
-    collect() {
-      this.reset();
-      const stats = safe(() => source()?.store.stats());
-      if (stats) this.set(stats.partitions);
-    },
-  });
-  new Gauge({
-    name: 'sluice_storage_size_bytes',
-    help: 'Bytes of log segments and indexes on disk, all topics.',
-    registers,
-    collect() {
-      this.reset();
-      const stats = safe(() => source()?.store.stats());
-      if (stats) this.set(stats.bytesOnDisk);
-    },
-  });
-  new Gauge({
-    name: 'sluice_storage_open_segment_files',
-    help: 'Segment log files holding a file descriptor now; at most sluice_storage_open_segment_files_limit (least recently used closed first).',
-    registers,
-    collect() {
-      this.reset();
-      const stats = safe(() => source()?.store.stats());
-      if (stats) this.set(stats.openSegmentFiles);
-    },
-  });
-  new Gauge({
-    name: 'sluice_storage_open_segment_files_limit',
-    help: 'The most segment log files open at once: SLUICE_MAX_OPEN_FILES, else a quarter of the process descriptor limit (at most 2000).',
-    registers,
-    collect() {
-      this.reset();
-      const stats = safe(() => source()?.store.stats());
-      if (stats) this.set(stats.openSegmentFilesLimit);
-    },
-  });
+  statsGauge('sluice_broker_partitions', 'Partitions in the built-in broker (internal topics included).', 'partitions');
+  statsGauge('sluice_storage_size_bytes', 'Bytes of log segments and indexes on disk, all topics.', 'bytesOnDisk');
+  statsGauge('sluice_storage_open_segment_files', 'Segment log files holding a file descriptor now; at most sluice_storage_open_segment_files_limit (least recently used closed first).', 'openSegmentFiles');
+  statsGauge('sluice_storage_open_segment_files_limit', 'The most segment log files open at once: SLUICE_MAX_OPEN_FILES, else a quarter of the process descriptor limit (at most 2000).', 'openSegmentFilesLimit');
   new Gauge({
     name: 'sluice_storage_topic_size_bytes',
     help: 'Bytes of log segments on disk, per topic.',
