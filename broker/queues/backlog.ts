@@ -20,23 +20,21 @@ export function validateBacklogLimit(max: unknown): number | null {
 
 /** Unsettled messages of one subscription (in flight and waiting included). */
 export function depthOf(ctx: QueueContext, sub: SubState): number {
-  let depth = 0;
-  const partitions = ctx.store.getTopic(sub.info.topic)?.partitions ?? 0;
-  for (let p = 0; p < partitions; p++) {
-    const ps = sub.parts.get(p);
-    const end = ctx.store.offsets(sub.info.topic, p).logEndOffset;
-    depth += Math.max(0, end - (ps?.cursor ?? 0) - (ps?.done.size ?? 0));
-  }
-  return depth;
+  return unsettledBelow(ctx, sub, (p) => ctx.store.offsets(sub.info.topic, p).logEndOffset);
 }
 
 /** depthOf plus the messages of appends accepted by the store and not yet durable. */
 export function reservedDepthOf(ctx: QueueContext, sub: SubState): number {
+  return unsettledBelow(ctx, sub, (p) => ctx.store.nextOffset(sub.info.topic, p));
+}
+
+/** Offsets of `sub` below `end(p)` in each partition that are not settled. */
+function unsettledBelow(ctx: QueueContext, sub: SubState, end: (p: number) => number): number {
   let depth = 0;
   const partitions = ctx.store.getTopic(sub.info.topic)?.partitions ?? 0;
   for (let p = 0; p < partitions; p++) {
     const ps = sub.parts.get(p);
-    depth += Math.max(0, ctx.store.nextOffset(sub.info.topic, p) - (ps?.cursor ?? 0) - (ps?.done.size ?? 0));
+    depth += Math.max(0, end(p) - (ps?.cursor ?? 0) - (ps?.done.size ?? 0));
   }
   return depth;
 }
