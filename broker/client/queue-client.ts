@@ -266,9 +266,16 @@ function enc(s: string): string {
   return encodeURIComponent(s);
 }
 
-/** An outgoing message as bytes: strings as UTF-8, bytes as they are, anything else as JSON text. */
+/** Strings as UTF-8, bytes as they are, anything else as JSON text. */
+function bytes(v: unknown): Buffer {
+  if (v === undefined) return Buffer.from('null');
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return Buffer.from(JSON.stringify(v), 'utf8');
+}
+
+/** An outgoing message as a binary publish batch's message. */
 function toBatchMessage(m: OutgoingMessage): PublishBatchMessage {
-  const bytes = (v: unknown): Buffer => (v === undefined ? Buffer.from('null') : typeof v === 'string' ? Buffer.from(v, 'utf8') : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.from(JSON.stringify(v), 'utf8'));
   const headers: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = bytes(v);
   const out: PublishBatchMessage = { key: m.key == null ? null : bytes(m.key), value: m.value === null ? null : bytes(m.value), headers, idempotencyKey: m.idempotencyKey ?? randomUUID() };
@@ -290,7 +297,7 @@ function asText(v: string | Uint8Array, what: string): string {
 
 function encode(m: OutgoingMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { idempotencyKey: m.idempotencyKey ?? randomUUID() };
-  if (m.key != null) out.key = asText(m.key, 'key');
+  if (m.key !== undefined) out.key = m.key === null ? null : asText(m.key, 'key');
   if (m.headers) out.headers = Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, asText(v, `header ${k}`)]));
   if (typeof m.value === 'string' || m.value === null) {
     out.value = m.value;
@@ -301,7 +308,6 @@ function encode(m: OutgoingMessage): Record<string, unknown> {
     out.value = m.value;
     out.encoding = 'json';
   }
-  if (m.key === null) out.key = null;
   for (const k of ['partition', 'delayMs', 'deliverAt', 'ttlMs'] as const) if (m[k] !== undefined) out[k] = m[k];
   return out;
 }
