@@ -6,9 +6,10 @@
  * it after the subscription's last attempt).
  *
  * Two receive loops share the prefetch: while one loop's messages are being handled, the other's
- * receive is already on the wire, and each loop sends its acks without waiting for them before
- * it receives again (it waits for its previous ack call first, so acks in flight stay bounded).
- * That keeps the broker busy while a consumer works, which one receive-then-ack loop does not.
+ * receive is already on the wire. Each loop's acks ride on its next receive (the receive call's
+ * `ack` field), so a batch costs one call and one journal write rather than two; they go alone
+ * only when the loop stops. That keeps the broker busy while a consumer works, which one
+ * receive-then-ack loop does not.
  */
 import type { QueueMessage } from './queue-client.js';
 
@@ -42,7 +43,7 @@ export interface Consumer {
 
 /** What the consumer needs from QueueClient. */
 export interface ConsumerApi {
-  receive(topic: string, subscription: string, options: { max: number; waitMs: number; leaseMs?: number }): Promise<QueueMessage[]>;
+  receive(topic: string, subscription: string, options: { max: number; waitMs: number; leaseMs?: number; ack?: string[] }): Promise<QueueMessage[]>;
   ack(receipts: string[]): Promise<void>;
   nack(receipt: string, reason?: string): Promise<unknown>;
 }
@@ -55,6 +56,12 @@ const RETRY_MAX_MS = 5000;
 function retryable(err: unknown): boolean {
   const status = (err as { status?: unknown })?.status;
   return typeof status !== 'number' || status === 429 || status >= 500;
+}
+
+/** The broker refused the acks that rode on a receive (receive answers them as ack would). */
+function ackRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'stale_receipt' || code === 'message_settled' || code === 'invalid_receipt' || code === 'invalid_request';
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -95,33 +102,47 @@ export function startConsumer(api: ConsumerApi, topic: string, subscription: str
   };
 
   const loop = async () => {
-    let pendingAck: Promise<unknown> = Promise.resolve();
+    // The acks of the last batch ride on the next receive (one call and one journal write for
+    // both); they go on their own only when the loop stops or that receive fails.
+    let acks: string[] = [];
+    let nacks: Promise<unknown>[] = [];
     let retryMs = RETRY_MIN_MS;
     try {
       while (state === 'running') {
         let batch: QueueMessage[];
+        const carried = acks;
+        acks = [];
         try {
-          batch = await api.receive(topic, subscription, { max: share, waitMs, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
+          batch = await api.receive(topic, subscription, { max: share, waitMs, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}), ...(carried.length > 0 ? { ack: carried } : {}) });
           retryMs = RETRY_MIN_MS;
         } catch (err) {
+          if (carried.length > 0 && ackRefused(err)) {
+            // Nothing acked, nothing leased (a lease ran out while the handler worked, say):
+            // those messages are redelivered, as with a refused ack call.
+            onError(err);
+            continue;
+          }
           if (!retryable(err)) throw err;
           onError(err);
+          // Whether the carried acks were applied is unknown: send them alone (a "settled" answer
+          // for ones that were is reported and harmless).
+          if (carried.length > 0) await api.ack(carried).catch(onError);
           await new Promise((r) => setTimeout(r, retryMs));
           retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
           continue;
         }
+        // Nacks of the batch before last: bounded in flight, and normally long answered.
+        await Promise.all(nacks);
+        nacks = [];
         if (batch.length === 0) continue;
-        const nacks: Promise<unknown>[] = [];
-        const acks = await handle(batch, nacks);
-        await pendingAck;
-        pendingAck = Promise.all([acks.length > 0 ? api.ack(acks).catch(onError) : undefined, ...nacks]);
+        acks = await handle(batch, nacks);
       }
     } catch (err) {
       // The other loop stops after its current batch, so done settles with everything handled.
       state = 'failed';
       throw err;
     } finally {
-      await pendingAck;
+      await Promise.all([acks.length > 0 ? api.ack(acks).catch(onError) : undefined, ...nacks]);
     }
   };
 

@@ -166,9 +166,11 @@ export class QueueClient {
 
   /**
    * Leases up to `max` messages, waiting up to `waitMs` for the first. Messages arrive as a binary
-   * batch (batch-format.ts): raw bytes, no base64 or JSON per message.
+   * batch (batch-format.ts): raw bytes, no base64 or JSON per message. `ack`: receipts of an
+   * earlier batch to ack in the same call, all or nothing, before anything is leased (a bad one
+   * fails the call with ack's error, and nothing is leased).
    */
-  async receive(topic: string, subscription: string, options: { max?: number; leaseMs?: number; waitMs?: number } = {}): Promise<QueueMessage[]> {
+  async receive(topic: string, subscription: string, options: { max?: number; leaseMs?: number; waitMs?: number; ack?: string[] } = {}): Promise<QueueMessage[]> {
     const res = await this.request('POST', `/api/v1/queues/${enc(topic)}/subscriptions/${enc(subscription)}/receive`, {
       body: JSON.stringify(options),
       contentType: 'application/json',

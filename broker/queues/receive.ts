@@ -11,7 +11,7 @@ import { deliverAtOf, popDueDelayed, schedule } from './delay.js';
 import { keyId } from './key-id.js';
 import { readChunk, readRecord } from './log-reader.js';
 import { encodeReceipt, newLeaseToken } from './receipt.js';
-import { expireLeases } from './settle.js';
+import { ackEvents, expireLeases } from './settle.js';
 import { archiveExpired, expiresAtOf } from './ttl.js';
 import type { QueueEvent, SubState } from './state.js';
 import { LIMITS, type ReceivedMessage, type ReceiveOptions } from './types.js';
@@ -30,7 +30,18 @@ export async function receive(ctx: QueueContext, topic: string, name: string, op
   checkInt('max', max, 1, LIMITS.maxReceive);
   checkInt('leaseMs', leaseMs, LIMITS.minLeaseMs, LIMITS.maxLeaseMs);
   checkInt('waitMs', waitMs, 0, LIMITS.maxWaitMs);
+  // Applied now; written with (usually in the same group commit as) the lease below, and durable
+  // before this call answers. If that write fails, the call fails with it.
+  const acked = options.ack && options.ack.length > 0 ? ctx.commit(ackEvents(ctx, options.ack)) : undefined;
+  acked?.catch(() => {}); // awaited below, after the lease
+  const got = await leaseWaiting(ctx, sub, max, leaseMs, waitMs);
+  await acked;
+  return got;
+}
 
+/** Leases what there is, or waits up to `waitMs` for a first message (long poll). */
+async function leaseWaiting(ctx: QueueContext, sub: SubState, max: number, leaseMs: number, waitMs: number): Promise<ReceivedMessage[]> {
+  const { topic, name } = sub.info;
   const deadline = Date.now() + waitMs;
   for (;;) {
     const got = await leaseSome(ctx, sub, max, leaseMs);

@@ -65,6 +65,11 @@ export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo 
 }
 
 export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Promise<void> {
+  await ctx.commit(ackEvents(ctx, receipts));
+}
+
+/** The events that ack every receipt, or the error naming each bad one; changes nothing. */
+export function ackEvents(ctx: QueueContext, receipts: readonly unknown[]): QueueEvent[] {
   ctx.assertOpen();
   if (!Array.isArray(receipts) || receipts.length === 0 || receipts.length > LIMITS.maxReceive) {
     throw new SluiceError('INVALID_REQUEST', `ack takes 1..${LIMITS.maxReceive} receipts`);
@@ -101,7 +106,7 @@ export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Prom
   }
   const events: QueueEvent[] = [];
   for (const [sub, byP] of groups) for (const [p, o] of byP) events.push({ e: 'done', topic: sub.info.topic, name: sub.info.name, p, o, how: 'ack' });
-  await ctx.commit(events);
+  return events;
 }
 
 export async function nack(ctx: QueueContext, receipt: unknown, options: NackOptions = {}): Promise<{ redeliverAt?: number; deadLettered: boolean }> {

@@ -81,6 +81,10 @@ export interface ReceiveOptions {
   leaseMs?: number;
   /** Long poll: wait up to this long for a first message. Default 0. */
   waitMs?: number;
+  /** Receipts to ack in the same call, all or none as `ack` does: a consumer's acks of its last
+   * batch ride on its next receive instead of costing a call (and a journal write) of their own.
+   * Checked and applied before anything is leased; a bad receipt fails the call and leases nothing. */
+  ack?: readonly string[];
 }
 
 export interface ReceivedMessage {

@@ -48,6 +48,9 @@ export const receiveBodySchema = z.object({
   waitMs: z.number().int().min(0).max(60_000).default(0),
   /** How values are returned: utf8 text when valid UTF-8, else base64 (`auto`, the default). */
   encoding: z.enum(['auto', 'utf8', 'base64']).default('auto'),
+  /** Receipts to ack first, all or none as POST /queues/ack does (a bad one fails the call and
+   * nothing is leased): a consumer's acks of its last batch ride on its next receive. */
+  ack: z.array(z.string().min(1)).max(1000).optional(),
 });
 
 export const receivedMessageSchema = z.object({

@@ -5,7 +5,8 @@
  * response that do not publish twice (the client's idempotency keys).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueApiError, QueueClient } from '../../../broker/client/queue-client.js';
+import { startConsumer } from '../../../broker/client/consumer.js';
+import { QueueApiError, QueueClient, type QueueMessage } from '../../../broker/client/queue-client.js';
 import { apiSignIn, createApiToken, startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
 const ADMIN_PASSWORD = 'queue client test admin password';
@@ -175,6 +176,27 @@ describe('QueueClient.consume against npm start', () => {
     expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, acked: 3 });
   });
 
+  it('acks ride on the next receive; a handler that outlives its lease gets them refused, reported, and the message back', async () => {
+    const { topic, client } = await freshQueue({ backoff: { baseMs: 0, jitter: 0 } });
+    await client.publish(topic, [{ value: 'slow' }, { value: 'quick' }]);
+    const attempts: string[] = [];
+    const errors: unknown[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const consumer = client.consume(topic, 'workers', async (m) => {
+      attempts.push(`${m.text()}#${m.attempt}`);
+      if (m.attempt === 1 && m.text() === 'slow') await new Promise((r) => setTimeout(r, 400));
+      if (attempts.includes('slow#2') && attempts.some((a) => a.startsWith('quick'))) done();
+    }, { prefetch: 1, leaseMs: 100, waitMs: 100, onError: (e) => errors.push(e) });
+    await finished;
+    await consumer.stop();
+    expect(attempts.slice(0, 1)).toEqual(['slow#1']);
+    expect(attempts).toContain('slow#2');
+    expect(errors.some((e) => e instanceof QueueApiError && e.code === 'stale_receipt')).toBe(true);
+    expect(consumer.state).toBe('stopped');
+    expect((await client.describeSubscription(topic, 'workers')).counts).toMatchObject({ depth: 0, inFlight: 0 });
+  });
+
   it('fails with the API error when the subscription is deleted under it (no retry can mend a 404)', async () => {
     const { topic, client } = await freshQueue();
     const consumer = client.consume(topic, 'workers', () => {}, { waitMs: 100 });
@@ -198,6 +220,34 @@ describe('QueueClient.consume without a server', () => {
     await consumer.stop();
     expect(consumer.state).toBe('stopped');
     client.close();
+  });
+
+  it('sends the acks a failed receive carried on their own, since they may not have been applied', async () => {
+    // A receive that carries acks and fails on the network; everything else answers.
+    const calls: string[] = [];
+    let failNext = false;
+    const message = { receipt: 'r1' } as QueueMessage;
+    const api = {
+      async receive(_t: string, _s: string, o: { ack?: string[] }) {
+        calls.push(`receive${o.ack ? ` ack=${o.ack.join(',')}` : ''}`);
+        await new Promise((r) => setTimeout(r, 5)); // a long poll's wait
+        if (failNext && o.ack) throw new TypeError('fetch failed');
+        failNext = true;
+        return calls.length === 1 ? [message] : [];
+      },
+      async ack(receipts: string[]) {
+        calls.push(`ack ${receipts.join(',')}`);
+      },
+      async nack() {
+        return {};
+      },
+    };
+    const errors: unknown[] = [];
+    const consumer = startConsumer(api, 't', 's', () => {}, { prefetch: 1, onError: (e) => errors.push(e) });
+    await new Promise((r) => setTimeout(r, 150));
+    await consumer.stop();
+    expect(calls.slice(0, 4)).toEqual(['receive', 'receive ack=r1', 'ack r1', 'receive']);
+    expect(errors).toEqual([expect.any(TypeError)]);
   });
 
   it('refuses a prefetch or concurrency out of range before starting', () => {

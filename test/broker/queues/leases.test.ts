@@ -107,6 +107,36 @@ describe('queue subscriptions with leases', () => {
     await e.ack([again[1]!.receipt]);
   });
 
+  it('acks the receipts a receive carries before leasing, all or none, durably', async () => {
+    const { f, e, topic } = await setup();
+    await e.publish(topic, Array.from({ length: 6 }, (_, i) => ({ value: `m${i}` })));
+    const first = await e.receive(topic, 'workers', { max: 3 });
+    const second = await e.receive(topic, 'workers', { max: 3, ack: first.map((m) => m.receipt) });
+    expect(second.map((m) => text(m.value))).toEqual(['m3', 'm4', 'm5']);
+    expect(e.describeSubscription(topic, 'workers').counts).toMatchObject({ acked: 3, inFlight: 3, depth: 3 });
+
+    // One bad receipt (already acked): the call fails, nothing else is acked, nothing is leased.
+    await e.publish(topic, [{ value: 'm6' }]);
+    const bad = await expectCode(e.receive(topic, 'workers', { max: 5, ack: [second[0]!.receipt, first[0]!.receipt] }), 'MESSAGE_SETTLED');
+    expect(bad.details.failures).toEqual([expect.objectContaining({ index: 1, code: 'MESSAGE_SETTLED' })]);
+    expect(e.describeSubscription(topic, 'workers').counts).toMatchObject({ acked: 3, inFlight: 3, depth: 4 });
+    // Bad receive options are refused before any ack is applied.
+    await expectCode(e.receive(topic, 'workers', { max: 0, ack: [second[0]!.receipt] }), 'INVALID_REQUEST');
+    expect(e.describeSubscription(topic, 'workers').counts.acked).toBe(3);
+
+    // A long poll with nothing to lease still applies its acks at once.
+    const third = await e.receive(topic, 'workers', { max: 5, ack: second.map((m) => m.receipt) });
+    expect(third.map((m) => text(m.value))).toEqual(['m6']);
+    const polling = e.receive(topic, 'workers', { max: 5, waitMs: 200, ack: [third[0]!.receipt] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(e.describeSubscription(topic, 'workers').counts).toMatchObject({ acked: 7, inFlight: 0 });
+    expect(await polling).toEqual([]);
+
+    // Replayed from the journal alone, as after a crash.
+    await f.dirtyRestart();
+    expect(f.engine.describeSubscription(topic, 'workers').counts).toMatchObject({ acked: 7, inFlight: 0, depth: 0 });
+  });
+
   it('extends a lease so it does not expire', async () => {
     const { e, topic, clock } = await setup();
     await e.publish(topic, [{ value: 'slow' }]);

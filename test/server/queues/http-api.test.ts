@@ -117,6 +117,27 @@ describe('queue HTTP API', () => {
     expect(((await described.json()) as { counts: { depth: number; acked: number } }).counts).toMatchObject({ depth: 0, acked: 3 });
   });
 
+  it('a receive acks the receipts it carries first; a bad one is a 409 that acks and leases nothing', async () => {
+    const { topic, sub } = await freshQueue();
+    await publish(topic, { messages: ['a', 'b', 'c', 'd'].map((value) => ({ value })) });
+    const first = await take(topic, sub, { max: 2 });
+    const second = await take(topic, sub, { max: 1, ack: first.map((m) => m.receipt) });
+    expect(second.map((m) => m.value)).toEqual(['c']);
+    const counts = async () => ((await (await call(subscription.GET, { ...viewer, params: { topic, subscription: sub } })).json()) as { counts: Record<string, number> }).counts;
+    expect(await counts()).toMatchObject({ acked: 2, inFlight: 1, depth: 2 });
+
+    const refused = await call(receive.POST, { ...operator, method: 'POST', params: { topic, subscription: sub }, body: { max: 10, ack: [second[0]!.receipt, first[0]!.receipt] } });
+    expect(refused.status).toBe(409);
+    expect(await errorOf(refused)).toMatchObject({ code: 'message_settled', details: { failures: [expect.objectContaining({ index: 1 })] } });
+    expect(await counts()).toMatchObject({ acked: 2, inFlight: 1, depth: 2 });
+    const badShape = await call(receive.POST, { ...operator, method: 'POST', params: { topic, subscription: sub }, body: { ack: 'not-a-list' } });
+    expect(badShape.status).toBe(422);
+    expect(await counts()).toMatchObject({ acked: 2, inFlight: 1 });
+
+    expect((await take(topic, sub, { ack: [second[0]!.receipt] })).map((m) => m.value)).toEqual(['d']);
+    expect(await counts()).toMatchObject({ acked: 3, inFlight: 1, depth: 1 });
+  });
+
   it('long poll: a receive waiting for messages answers as soon as one is published', async () => {
     const { topic, sub } = await freshQueue();
     const started = Date.now();

@@ -8,7 +8,10 @@ export const dynamic = 'force-dynamic';
 
 /**
  * POST …/subscriptions/{subscription}/receive: lease up to `max` messages for `leaseMs`, waiting
- * up to `waitMs` for the first one (long poll). Hand each receipt back to ack, nack or extend.
+ * up to `waitMs` for the first one (long poll). Hand each receipt back to ack, nack or extend;
+ * `ack` acks receipts of an earlier batch in the same call (applied before anything is leased,
+ * durable when the call answers; if the receive itself then fails, say the subscription was
+ * deleted during the wait, those acks stand).
  * Clients that move many messages ask for the binary batch (`Accept: application/vnd.sluice.batch`,
  * broker/client/batch-format.ts) instead of JSON.
  */
@@ -26,6 +29,7 @@ export const POST = route({
       max: body.max,
       waitMs: body.waitMs,
       ...(body.leaseMs !== undefined ? { leaseMs: body.leaseMs } : {}),
+      ...(body.ack !== undefined ? { ack: body.ack } : {}),
     });
     if (request.headers.get('accept')?.includes(BATCH_MEDIA_TYPE)) {
       return new BytesBody(BATCH_MEDIA_TYPE, encodeMessageBatch(params.topic, messages));
