@@ -81,14 +81,27 @@ const publishCmd = fc.array(messageSpec, { minLength: 1, maxLength: 4 }).map(
   }),
 );
 
-const receiveCmd = fc.integer({ min: 1, max: 6 }).map(
-  (max): Cmd => ({
+/** A receive, sometimes carrying an ack of an earlier receipt (acked first, all or nothing). */
+const receiveCmd = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.option(fc.nat(), { freq: 3 })).map(
+  ([max, carry]): Cmd => ({
     check: always,
     async run(m, r) {
       await sync(m, r);
+      const carried = carry !== null && m.receipts.length > 0 ? m.receipts[carry % m.receipts.length]! : undefined;
+      if (carried) {
+        const want = expectedSettleCode(m, carried.id, carried.receipt);
+        if (want !== 'ok') {
+          // A refused ack fails the whole call: nothing acked, leased or archived.
+          const refused = await codeOf<unknown>(r.f.engine.receive(r.topic, 's', { max, leaseMs: LEASE, ack: [carried.receipt] }));
+          expect(refused.code, 'receive carrying a bad receipt').toBe(want);
+          await sync(m, r);
+          return;
+        }
+        m.msgs.get(carried.id)!.state = 'acked';
+      }
       const now = r.clock.now();
       const { live, expired } = available(m, now);
-      const got = await r.f.engine.receive(r.topic, 's', { max, leaseMs: LEASE });
+      const got = await r.f.engine.receive(r.topic, 's', { max, leaseMs: LEASE, ...(carried ? { ack: [carried.receipt] } : {}) });
       // Archiving finishes before receive answers: whatever is new in the archive was moved now.
       const moved = (await archived(r)).map(archivedId).filter((id) => m.msgs.get(id)?.state !== 'expired');
       for (const id of moved) {
@@ -111,7 +124,7 @@ const receiveCmd = fc.integer({ min: 1, max: 6 }).map(
       }
       await sync(m, r);
     },
-    toString: () => `receive(${max})`,
+    toString: () => `receive(${max}${carry !== null ? `, ack receipt #${carry}` : ''})`,
   }),
 );
 
