@@ -3,8 +3,8 @@
  * (Next.js production server with the broker inside, `sync` flush policy) on a temp data dir,
  * driven with an operator API token the way an application would: publishes with fetch and binary
  * publish batches, consumes with the TypeScript client's `consume` (broker/client/consumer.ts:
- * binary batches, text acks, prefetch = `batch` split over two pipelined receive loops, like
- * RabbitMQ's prefetch). Each publish call carries up to PUBLISH_BATCH messages. Two variants:
+ * binary batches, each batch's acks riding on the loop's next receive, prefetch = `batch` split
+ * over two pipelined receive loops, like RabbitMQ's prefetch). Each publish call carries up to PUBLISH_BATCH messages. Two variants:
  * through the console's port (Next.js route handlers) and through the queue data-plane port
  * (SLUICE_QUEUE_HTTP_PORT: the same handlers on a bare node:http server).
  */
