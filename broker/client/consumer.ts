@@ -64,6 +64,12 @@ function ackRefused(err: unknown): boolean {
   return code === 'stale_receipt' || code === 'message_settled' || code === 'invalid_receipt' || code === 'invalid_request';
 }
 
+/** The indexes of the receipts an ack refusal names (`details.failures[].index`). */
+function refusedIndexes(err: unknown): number[] {
+  const failures = (err as { details?: { failures?: unknown } })?.details?.failures;
+  return Array.isArray(failures) ? failures.map((f: { index?: unknown }) => f?.index).filter((i): i is number => typeof i === 'number') : [];
+}
+
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
 }
@@ -117,9 +123,13 @@ export function startConsumer(api: ConsumerApi, topic: string, subscription: str
           retryMs = RETRY_MIN_MS;
         } catch (err) {
           if (carried.length > 0 && ackRefused(err)) {
-            // Nothing acked, nothing leased (a lease ran out while the handler worked, say):
-            // those messages are redelivered, as with a refused ack call.
+            // Nothing acked, nothing leased (a lease ran out while the handler worked, say). The
+            // receipts the broker did not name are acked on their own, so only the refused
+            // messages come back.
             onError(err);
+            const refused = new Set(refusedIndexes(err));
+            const good = refused.size > 0 ? carried.filter((_, i) => !refused.has(i)) : [];
+            if (good.length > 0) await api.ack(good).catch(onError);
             continue;
           }
           if (!retryable(err)) throw err;

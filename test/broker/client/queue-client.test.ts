@@ -250,6 +250,31 @@ describe('QueueClient.consume without a server', () => {
     expect(errors).toEqual([expect.any(TypeError)]);
   });
 
+  it('when the broker refuses some acks a receive carried, acks the others on their own', async () => {
+    const calls: string[] = [];
+    const messages = ['r1', 'r2', 'r3'].map((receipt) => ({ receipt }) as QueueMessage);
+    const api = {
+      async receive(_t: string, _s: string, o: { ack?: string[] }) {
+        calls.push(`receive${o.ack ? ` ack=${o.ack.join(',')}` : ''}`);
+        await new Promise((r) => setTimeout(r, 5));
+        if (o.ack) throw new QueueApiError(409, 'stale_receipt', '1 of 3 receipts rejected', { failures: [{ index: 1, code: 'STALE_RECEIPT', message: 'the lease expired' }] });
+        return calls.length === 1 ? messages : [];
+      },
+      async ack(receipts: string[]) {
+        calls.push(`ack ${receipts.join(',')}`);
+      },
+      async nack() {
+        return {};
+      },
+    };
+    const errors: unknown[] = [];
+    const consumer = startConsumer(api, 't', 's', () => {}, { prefetch: 1, onError: (e) => errors.push(e) });
+    await new Promise((r) => setTimeout(r, 100));
+    await consumer.stop();
+    expect(calls.slice(0, 4)).toEqual(['receive', 'receive ack=r1,r2,r3', 'ack r1,r3', 'receive']);
+    expect(errors).toEqual([expect.objectContaining({ code: 'stale_receipt' })]);
+  });
+
   it('refuses a prefetch or concurrency out of range before starting', () => {
     const client = new QueueClient({ baseUrl: 'http://127.0.0.1:9', token: 't' });
     expect(() => client.consume('t', 's', () => {}, { prefetch: 0 })).toThrow(RangeError);
