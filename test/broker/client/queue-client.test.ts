@@ -5,7 +5,7 @@
  * response that do not publish twice (the client's idempotency keys).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsumer } from '../../../broker/client/consumer.js';
+import { startConsumer, type ConsumerApi } from '../../../broker/client/consumer.js';
 import { QueueApiError, QueueClient, type QueueMessage } from '../../../broker/client/queue-client.js';
 import { apiSignIn, createApiToken, startSluice, type RunningSluice } from '../../app/real-sluice.js';
 
@@ -222,18 +222,16 @@ describe('QueueClient.consume without a server', () => {
     client.close();
   });
 
-  it('sends the acks a failed receive carried on their own, since they may not have been applied', async () => {
-    // A receive that carries acks and fails on the network; everything else answers.
+  /** A broker stand-in for the consumer's failure paths: `receive` answers the first call with
+   * `first`, later ones as `carrying` says when they carry acks (else nothing); every call is logged. */
+  function scriptedApi(first: string[], carrying: (ack: string[]) => never | QueueMessage[]) {
     const calls: string[] = [];
-    let failNext = false;
-    const message = { receipt: 'r1' } as QueueMessage;
     const api = {
-      async receive(_t: string, _s: string, o: { ack?: string[] }) {
+      async receive(_t: string, _s: string, o: { ack?: string[] }): Promise<QueueMessage[]> {
         calls.push(`receive${o.ack ? ` ack=${o.ack.join(',')}` : ''}`);
         await new Promise((r) => setTimeout(r, 5)); // a long poll's wait
-        if (failNext && o.ack) throw new TypeError('fetch failed');
-        failNext = true;
-        return calls.length === 1 ? [message] : [];
+        if (calls.length === 1) return first.map((receipt) => ({ receipt }) as QueueMessage);
+        return o.ack ? carrying(o.ack) : [];
       },
       async ack(receipts: string[]) {
         calls.push(`ack ${receipts.join(',')}`);
@@ -242,35 +240,31 @@ describe('QueueClient.consume without a server', () => {
         return {};
       },
     };
+    return { api, calls };
+  }
+
+  async function runBriefly(api: ConsumerApi, ms: number): Promise<unknown[]> {
     const errors: unknown[] = [];
     const consumer = startConsumer(api, 't', 's', () => {}, { prefetch: 1, onError: (e) => errors.push(e) });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, ms));
     await consumer.stop();
+    return errors;
+  }
+
+  it('sends the acks a failed receive carried on their own, since they may not have been applied', async () => {
+    const { api, calls } = scriptedApi(['r1'], () => {
+      throw new TypeError('fetch failed');
+    });
+    const errors = await runBriefly(api, 150);
     expect(calls.slice(0, 4)).toEqual(['receive', 'receive ack=r1', 'ack r1', 'receive']);
     expect(errors).toEqual([expect.any(TypeError)]);
   });
 
   it('when the broker refuses some acks a receive carried, acks the others on their own', async () => {
-    const calls: string[] = [];
-    const messages = ['r1', 'r2', 'r3'].map((receipt) => ({ receipt }) as QueueMessage);
-    const api = {
-      async receive(_t: string, _s: string, o: { ack?: string[] }) {
-        calls.push(`receive${o.ack ? ` ack=${o.ack.join(',')}` : ''}`);
-        await new Promise((r) => setTimeout(r, 5));
-        if (o.ack) throw new QueueApiError(409, 'stale_receipt', '1 of 3 receipts rejected', { failures: [{ index: 1, code: 'STALE_RECEIPT', message: 'the lease expired' }] });
-        return calls.length === 1 ? messages : [];
-      },
-      async ack(receipts: string[]) {
-        calls.push(`ack ${receipts.join(',')}`);
-      },
-      async nack() {
-        return {};
-      },
-    };
-    const errors: unknown[] = [];
-    const consumer = startConsumer(api, 't', 's', () => {}, { prefetch: 1, onError: (e) => errors.push(e) });
-    await new Promise((r) => setTimeout(r, 100));
-    await consumer.stop();
+    const { api, calls } = scriptedApi(['r1', 'r2', 'r3'], () => {
+      throw new QueueApiError(409, 'stale_receipt', '1 of 3 receipts rejected', { failures: [{ index: 1, code: 'STALE_RECEIPT', message: 'the lease expired' }] });
+    });
+    const errors = await runBriefly(api, 100);
     expect(calls.slice(0, 4)).toEqual(['receive', 'receive ack=r1,r2,r3', 'ack r1,r3', 'receive']);
     expect(errors).toEqual([expect.objectContaining({ code: 'stale_receipt' })]);
   });
