@@ -7,7 +7,7 @@
  * otherwise.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,15 +28,37 @@ export interface RunningSluice {
   stop: () => Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * A port nothing listens on, picked below the kernel's ephemeral range. A port the kernel handed
+ * out (listen on 0) and that was released again can be taken by any outgoing connection before the
+ * server under test binds it — with test files running in parallel, it was (EADDRINUSE at start).
+ * Outgoing connections never get ports below the range, and the pick is random across thousands.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  const from = Math.max(1024, low - 12_000);
+  for (let tries = 0; tries < 100; tries++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${from}-${low - 1}`);
+}
+
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2048 ? low : 32_768;
+  } catch {
+    return 32_768; // not Linux: the IANA range starts at 49152, so this is below it too
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
+    srv.once('error', () => resolveFree(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolveFree(true)));
   });
 }
 

@@ -185,9 +185,10 @@ describe('QueueClient.consume against npm start', () => {
     const finished = new Promise<void>((r) => (done = r));
     const consumer = client.consume(topic, 'workers', async (m) => {
       attempts.push(`${m.text()}#${m.attempt}`);
-      if (m.attempt === 1 && m.text() === 'slow') await new Promise((r) => setTimeout(r, 400));
+      // Well past its lease; every other handler returns at once, far inside one.
+      if (m.attempt === 1 && m.text() === 'slow') await new Promise((r) => setTimeout(r, 1600));
       if (attempts.includes('slow#2') && attempts.some((a) => a.startsWith('quick'))) done();
-    }, { prefetch: 1, leaseMs: 100, waitMs: 100, onError: (e) => errors.push(e) });
+    }, { prefetch: 1, leaseMs: 1000, waitMs: 100, onError: (e) => errors.push(e) });
     await finished;
     await consumer.stop();
     expect(attempts.slice(0, 1)).toEqual(['slow#1']);
