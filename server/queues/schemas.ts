@@ -42,6 +42,19 @@ export type PublishMessageBody = z.input<typeof publishMessageSchema>;
 export const publishBodySchema = z.object({ messages: z.array(publishMessageSchema).min(1).max(PUBLISH_LIMITS.messages) });
 export const publishResponseSchema = z.object({ results: z.array(z.object({ partition: z.number(), offset: z.number() })) });
 
+/** Receipts as sent to ack, `min` to `max` strings. A plain predicate rather than
+ * `z.array(z.string())`: a receive that carries a batch's acks holds hundreds, and zod's
+ * per-element parse was ~4 % of the server's CPU in a consume (zod's shared internals are
+ * megamorphic in a server with many schemas: ~75 µs per call of 250 against ~1 µs for this). The
+ * broker still checks every receipt and names a bad one by index. `meta` keeps the OpenAPI
+ * document's JSON Schema exact. */
+const receiptList = (min: number, max = 1000) =>
+  z
+    .custom<string[]>((v) => Array.isArray(v) && v.length >= min && v.length <= max && v.every((r) => typeof r === 'string'), {
+      message: `must be an array of ${min > 0 ? `${min} to ${max}` : `at most ${max}`} receipt strings`,
+    })
+    .meta({ type: 'array', items: { type: 'string' }, ...(min > 0 ? { minItems: min } : {}), maxItems: max });
+
 export const receiveBodySchema = z.object({
   max: z.number().int().min(1).max(1000).default(1),
   leaseMs: z.number().int().min(10).max(12 * 3600_000).optional(),
@@ -50,7 +63,7 @@ export const receiveBodySchema = z.object({
   encoding: z.enum(['auto', 'utf8', 'base64']).default('auto'),
   /** Receipts to ack first, all or none as POST /queues/ack does (a bad one fails the call and
    * nothing is leased): a consumer's acks of its last batch ride on its next receive. */
-  ack: z.array(z.string().min(1)).max(1000).optional(),
+  ack: receiptList(0).optional(),
 });
 
 export const receivedMessageSchema = z.object({
@@ -68,7 +81,7 @@ export const receivedMessageSchema = z.object({
 });
 export const receiveResponseSchema = z.object({ messages: z.array(receivedMessageSchema) });
 
-export const ackBodySchema = z.object({ receipts: z.array(z.string().min(1)).min(1).max(1000) });
+export const ackBodySchema = z.object({ receipts: receiptList(1) });
 /** A `text/plain` ack body: one receipt per line (blank lines and a final newline ignored). */
 export const receiptLines = (text: string) => ({ receipts: text.split(/\r?\n/).filter((line) => line !== '') });
 export const nackBodySchema = z.object({ receipt: z.string().min(1), reason: z.string().max(4096).optional() });

@@ -233,6 +233,17 @@ describe('queue HTTP API', () => {
     const forged = await call(ack.POST, { ...operator, method: 'POST', body: { receipts: ['not-a-receipt'] } });
     expect(forged.status).toBe(422);
     expect((await errorOf(forged)).code).toBe('invalid_receipt');
+    // The receipt list's shape is checked by the schema; each receipt by the broker, by index.
+    const empty = await call(ack.POST, { ...operator, method: 'POST', body: { receipts: [''] } });
+    expect(empty.status).toBe(422);
+    expect(await errorOf(empty)).toMatchObject({ code: 'invalid_receipt', details: { failures: [expect.objectContaining({ index: 0 })] } });
+    for (const receipts of [[], ['x', 3], Array.from({ length: 1001 }, () => 'x'), 'x']) {
+      const res = await call(ack.POST, { ...operator, method: 'POST', body: { receipts } });
+      expect(res.status, JSON.stringify(receipts).slice(0, 40)).toBe(422);
+      const error = await errorOf(res);
+      expect(error).toMatchObject({ code: 'validation' });
+      expect(JSON.stringify(error)).toContain('receipts');
+    }
     const badConfig = await call(subscription.PATCH, { ...operator, method: 'PATCH', params: { topic, subscription: sub }, body: { maxAttempts: 0 } });
     expect(badConfig.status).toBe(422);
     // Nothing was published by any of the above.
