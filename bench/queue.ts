@@ -7,7 +7,8 @@
  * (classic v2 and quorum queues), and NATS JetStream (file storage; tier A, see the notes).
  * The issue's target is the ratio of acknowledged-consume throughput: Sluice ≥ 3× RabbitMQ.
  *
- * Env: SLUICE_BENCH_COUNT (20000 messages per size), SLUICE_BENCH_SIZES (100,1024),
+ * Env: SLUICE_BENCH_COUNT (20000 messages per size), SLUICE_BENCH_WARMUP (as many again, published
+ *      and consumed untimed first; 0 for none), SLUICE_BENCH_SIZES (100,1024),
  *      SLUICE_BENCH_WINDOW (1000 unconfirmed publishes), SLUICE_BENCH_BATCH (500 per receive /
  *      prefetch), SLUICE_BENCH_LATENCY_RATE (2000 msg/s), SLUICE_BENCH_LATENCY_SECONDS (5),
  *      SLUICE_BENCH_LOOPS (2: receive loops sharing the batch in the in-process Sluice consumer),
@@ -26,6 +27,7 @@ import type { QueueBenchTarget } from './queue/types.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const COUNT = env('SLUICE_BENCH_COUNT', 20_000);
+const WARMUP = env('SLUICE_BENCH_WARMUP', COUNT);
 const SIZES = (process.env.SLUICE_BENCH_SIZES ?? '100,1024').split(',').map(Number);
 const WINDOW = env('SLUICE_BENCH_WINDOW', 1000);
 const BATCH = env('SLUICE_BENCH_BATCH', 500);
@@ -54,12 +56,12 @@ const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 async function main(): Promise<void> {
   const machine = machineInfo(BASE_DIR);
   console.log(`bench:queue — ${machine.cpus}× ${machine.cpuModel}, ${machine.memGiB} GiB, ${machine.fs}, Node ${machine.node}`);
-  console.log(`${fmt(COUNT)} messages per size, publish window ${WINDOW}, receive batch/prefetch ${BATCH}, latency at ${fmt(LATENCY_RATE)} msg/s for ${LATENCY_SECONDS} s\n`);
+  console.log(`${fmt(COUNT)} messages per size after ${fmt(WARMUP)} untimed (warm-up), publish window ${WINDOW}, receive batch/prefetch ${BATCH}, latency at ${fmt(LATENCY_RATE)} msg/s for ${LATENCY_SECONDS} s\n`);
   const results: TargetResult[] = [];
   for (const size of SIZES) {
     for (const make of targets()) {
       const target = make();
-      const options: PhaseOptions = { messageBytes: size, count: COUNT, window: WINDOW, batch: BATCH, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS };
+      const options: PhaseOptions = { messageBytes: size, warmup: WARMUP, count: COUNT, window: WINDOW, batch: BATCH, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS };
       process.stdout.write(`  ${size} B  ${target.name} … `);
       try {
         const r = await runTarget(target, options);
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `queue-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: 'npm run bench:queue', machine, settings: { COUNT, SIZES, WINDOW, BATCH, LATENCY_RATE, LATENCY_SECONDS }, results }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: 'npm run bench:queue', machine, settings: { WARMUP, COUNT, SIZES, WINDOW, BATCH, LATENCY_RATE, LATENCY_SECONDS }, results }, null, 2) + '\n');
     console.log(`wrote ${path.relative(root, file)}`);
   }
 }

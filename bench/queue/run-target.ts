@@ -2,6 +2,10 @@
  * Runs the three phases of `bench:queue` against one target and checks the messages on the way:
  * a run that loses or duplicates a message is reported as invalid, never as a figure.
  *
+ * 0. warm-up (not timed): `warmup` messages published and consumed the same way, so the timed
+ *    phases measure a warm system, as a long-running broker is. Every target gets it: a Node.js
+ *    server started for the run compiles its hot paths (V8's optimizing compiler) during its first
+ *    hundred thousand or so messages, while the RabbitMQ and NATS servers were started long before;
  * 1. publish: `count` messages, `window` unconfirmed at most → confirmed publishes/s;
  * 2. consume: drain them with acks, `batch` per receive/prefetch → acknowledged messages/s;
  * 3. latency: publish at a fixed rate while a consumer acks; end-to-end latency measured from
@@ -12,6 +16,8 @@ import { readSentAt, readSeq, type QueueBenchTarget } from './types.js';
 
 export interface PhaseOptions {
   messageBytes: number;
+  /** Messages published and consumed before the timed phases (0: none). */
+  warmup: number;
   count: number;
   window: number;
   batch: number;
@@ -45,6 +51,16 @@ export async function runTarget(target: QueueBenchTarget, o: PhaseOptions): Prom
   const problems: string[] = [];
   await target.setup();
   try {
+    // 0. warm-up, drained completely so the timed phases start from an empty queue
+    if (o.warmup > 0) {
+      await target.publish(bodyFactory(o.messageBytes), o.warmup, o.window);
+      let drained = 0;
+      await target.consume(o.warmup, o.batch, () => {
+        drained++;
+      });
+      if (drained !== o.warmup) problems.push(`warm-up consumed ${drained} of ${o.warmup} messages`);
+    }
+
     // 1. publish
     let t0 = performance.now();
     await target.publish(bodyFactory(o.messageBytes), o.count, o.window);
