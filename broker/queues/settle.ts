@@ -10,11 +10,12 @@ import { settlingKey, type QueueContext } from './context.js';
 import { readRecord } from './log-reader.js';
 import { deadLetterHeaders } from './provenance.js';
 import { decodeReceipt } from './receipt.js';
-import type { FailureKind, MessageMeta, QueueEvent, SubState } from './state.js';
+import type { FailureKind, MessageMeta, PartState, QueueEvent, SubState } from './state.js';
 import { LIMITS, type NackOptions } from './types.js';
 
 interface Lease {
   sub: SubState;
+  ps: PartState;
   p: number;
   o: number;
   meta: MessageMeta;
@@ -44,7 +45,7 @@ export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo 
   const now = (memo.now ??= ctx.now());
   // The common case, checked first without building anything: a live lease with this token.
   if (meta && meta.state === 'leased' && meta.tok === r.token && meta.until! > now && (ctx.settling.size === 0 || !ctx.settling.has(settlingKey(r.topic, r.subscription, r.partition, r.offset)))) {
-    return { sub, p: r.partition, o: r.offset, meta };
+    return { sub, ps: ps!, p: r.partition, o: r.offset, meta };
   }
   const where = { topic: r.topic, subscription: r.subscription, partition: r.partition, offset: r.offset };
   if (ps?.isSettled(r.offset)) throw new SluiceError('MESSAGE_SETTLED', `message ${r.topic}/${r.partition}@${r.offset} was already acked, dead-lettered or archived for ${r.subscription}`, where);
@@ -61,7 +62,7 @@ export function resolveLease(ctx: QueueContext, receipt: unknown, memo: SubMemo 
   if (meta.until! <= now) {
     throw new SluiceError('STALE_RECEIPT', `the lease expired at ${new Date(meta.until!).toISOString()}`, { ...where, expiredAt: meta.until });
   }
-  return { sub, p: r.partition, o: r.offset, meta };
+  return { sub, ps: ps!, p: r.partition, o: r.offset, meta };
 }
 
 export async function ack(ctx: QueueContext, receipts: readonly unknown[]): Promise<void> {
@@ -76,14 +77,21 @@ export function ackEvents(ctx: QueueContext, receipts: readonly unknown[]): Queu
   }
   const leases: Lease[] = [];
   const failures: Array<{ index: number; code: string; message: string }> = [];
-  // A message has one meta object per subscription, so the object identifies it in the batch.
-  const seen = new Set<MessageMeta>();
+  // Offsets seen per subscription partition (a batch's receipts almost always share one).
+  const seen = new Map<PartState, Set<number>>();
+  let seenPs: PartState | undefined;
+  let seenIn = new Set<number>();
   const memo: SubMemo = {};
   receipts.forEach((receipt, index) => {
     try {
       const l = resolveLease(ctx, receipt, memo);
-      if (seen.has(l.meta)) throw new SluiceError('INVALID_REQUEST', `receipt ${index} repeats an earlier receipt of the same batch`);
-      seen.add(l.meta);
+      if (l.ps !== seenPs) {
+        seenPs = l.ps;
+        seenIn = seen.get(l.ps) ?? new Set();
+        seen.set(l.ps, seenIn);
+      }
+      if (seenIn.has(l.o)) throw new SluiceError('INVALID_REQUEST', `receipt ${index} repeats an earlier receipt of the same batch`);
+      seenIn.add(l.o);
       leases.push(l);
     } catch (err) {
       if (!(err instanceof SluiceError)) throw err;
@@ -144,7 +152,7 @@ export function expireLeases(ctx: QueueContext, sub: SubState): void {
       if (!meta || meta.state !== 'leased' || meta.tok !== due.tok || meta.until !== due.at) continue;
       if (ctx.settling.has(settlingKey(sub.info.topic, sub.info.name, due.p, o))) continue;
       ctx.track(
-        fail(ctx, { sub, p: due.p, o, meta }, 'lease-expired', undefined).catch((err) => {
+        fail(ctx, { sub, ps, p: due.p, o, meta }, 'lease-expired', undefined).catch((err) => {
           ctx.logger.error('queue lease expiry failed', { topic: sub.info.topic, subscription: sub.info.name, partition: due.p, offset: o, error: String(err) });
         }),
       );

@@ -152,6 +152,33 @@ describe('queue subscriptions with leases', () => {
     await expectCode(e.extend(m!.receipt, 1), 'INVALID_REQUEST');
   });
 
+  it('changes each message of one receive on its own: extend, nack, expiry and ack', async () => {
+    // The messages of a first lease share state in memory (state.ts, MessageMeta.shared); a
+    // change to one must not reach the others, live or after a replay of the journal.
+    const { f, e, topic, clock } = await setup();
+    await e.publish(topic, ['a', 'b', 'c', 'd'].map((value) => ({ value })));
+    const [a, b, c, d] = await e.receive(topic, 'workers', { max: 4, leaseMs: 1000 });
+    expect([a, b, c, d].map((m) => m!.leaseExpiresAt)).toEqual(Array(4).fill(clock.now() + 1000));
+    await e.extend(a!.receipt, 5000);
+    await e.nack(b!.receipt, { reason: 'bad' });
+    await e.ack([d!.receipt]);
+    expect(e.describeSubscription(topic, 'workers').counts).toMatchObject({ inFlight: 2, delayed: 1, acked: 1 });
+
+    await f.dirtyRestart();
+    const e2 = f.engine;
+    expect(e2.describeSubscription(topic, 'workers').counts).toMatchObject({ inFlight: 2, delayed: 1, acked: 1 });
+    clock.advance(1000);
+    e2.tick();
+    // c's lease ended (its retry waits for the backoff); a's was extended; b's retry is due now.
+    await expectCode(e2.ack([c!.receipt]), 'STALE_RECEIPT');
+    expect(e2.describeSubscription(topic, 'workers').counts).toMatchObject({ inFlight: 1, delayed: 1 });
+    clock.advance(1000);
+    const again = await e2.receive(topic, 'workers', { max: 4 });
+    expect(again.map((m) => [text(m.value), m.attempt]).sort()).toEqual([['b', 2], ['c', 2]]);
+    await e2.ack([a!.receipt, ...again.map((m) => m.receipt)]);
+    expect(e2.describeSubscription(topic, 'workers').counts).toMatchObject({ inFlight: 0, delayed: 0, acked: 4, depth: 0 });
+  });
+
   it('validates receive options, names and configs', async () => {
     const { e, topic } = await setup();
     await expectCode(e.receive(topic, 'missing'), 'UNKNOWN_SUBSCRIPTION');
