@@ -8,7 +8,8 @@
  * The issue's target is the ratio of acknowledged-consume throughput: Sluice ≥ 3× RabbitMQ.
  *
  * Env: SLUICE_BENCH_COUNT (20000 messages per size), SLUICE_BENCH_WARMUP (as many again, published
- *      and consumed untimed first; 0 for none), SLUICE_BENCH_SIZES (100,1024),
+ *      and consumed untimed first; 0 for none), SLUICE_BENCH_REPEAT (3: publish and consume
+ *      run that many times, figures are medians), SLUICE_BENCH_SIZES (100,1024),
  *      SLUICE_BENCH_WINDOW (1000 unconfirmed publishes), SLUICE_BENCH_BATCH (500 per receive /
  *      prefetch), SLUICE_BENCH_LATENCY_RATE (2000 msg/s), SLUICE_BENCH_LATENCY_SECONDS (5),
  *      SLUICE_BENCH_LOOPS (2: receive loops sharing the batch in the in-process Sluice consumer),
@@ -28,6 +29,7 @@ import type { QueueBenchTarget } from './queue/types.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const COUNT = env('SLUICE_BENCH_COUNT', 20_000);
 const WARMUP = env('SLUICE_BENCH_WARMUP', COUNT);
+const REPEAT = env('SLUICE_BENCH_REPEAT', 3);
 const SIZES = (process.env.SLUICE_BENCH_SIZES ?? '100,1024').split(',').map(Number);
 const WINDOW = env('SLUICE_BENCH_WINDOW', 1000);
 const BATCH = env('SLUICE_BENCH_BATCH', 500);
@@ -56,17 +58,19 @@ const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 async function main(): Promise<void> {
   const machine = machineInfo(BASE_DIR);
   console.log(`bench:queue — ${machine.cpus}× ${machine.cpuModel}, ${machine.memGiB} GiB, ${machine.fs}, Node ${machine.node}`);
-  console.log(`${fmt(COUNT)} messages per size after ${fmt(WARMUP)} untimed (warm-up), publish window ${WINDOW}, receive batch/prefetch ${BATCH}, latency at ${fmt(LATENCY_RATE)} msg/s for ${LATENCY_SECONDS} s\n`);
+  if (!Number.isSafeInteger(REPEAT) || REPEAT < 1) throw new Error(`SLUICE_BENCH_REPEAT must be a positive integer, not ${process.env.SLUICE_BENCH_REPEAT}`);
+  console.log(`${fmt(COUNT)} messages per size after ${fmt(WARMUP)} untimed (warm-up), medians of ${REPEAT} repetitions, publish window ${WINDOW}, receive batch/prefetch ${BATCH}, latency at ${fmt(LATENCY_RATE)} msg/s for ${LATENCY_SECONDS} s\n`);
   const results: TargetResult[] = [];
   for (const size of SIZES) {
     for (const make of targets()) {
       const target = make();
-      const options: PhaseOptions = { messageBytes: size, warmup: WARMUP, count: COUNT, window: WINDOW, batch: BATCH, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS };
+      const options: PhaseOptions = { messageBytes: size, warmup: WARMUP, count: COUNT, repeat: REPEAT, window: WINDOW, batch: BATCH, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS };
       process.stdout.write(`  ${size} B  ${target.name} … `);
       try {
         const r = await runTarget(target, options);
         results.push(r);
-        console.log(`${fmt(r.consumeAckPerSec)} acked/s${r.problems.length ? `  INVALID: ${r.problems.join('; ')}` : ''}`);
+        const range = r.consumeRuns.length > 1 ? ` (${r.consumeRuns.map(fmt).join(', ')})` : '';
+        console.log(`${fmt(r.consumeAckPerSec)} acked/s${range}${r.problems.length ? `  INVALID: ${r.problems.join('; ')}` : ''}`);
       } catch (err) {
         console.log(`failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `queue-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: 'npm run bench:queue', machine, settings: { WARMUP, COUNT, SIZES, WINDOW, BATCH, LATENCY_RATE, LATENCY_SECONDS }, results }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: 'npm run bench:queue', machine, settings: { WARMUP, COUNT, REPEAT, SIZES, WINDOW, BATCH, LATENCY_RATE, LATENCY_SECONDS }, results }, null, 2) + '\n');
     console.log(`wrote ${path.relative(root, file)}`);
   }
 }
