@@ -21,13 +21,11 @@ export class OffsetMap<V> {
   private shift: number;
   private count = 0;
 
-  constructor(capacity = MIN_CAPACITY) {
-    let cap = MIN_CAPACITY;
-    while (cap < capacity) cap *= 2;
-    this.keys_ = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Array<V | undefined>(cap).fill(undefined);
-    this.mask = cap - 1;
-    this.shift = 32 - Math.log2(cap);
+  constructor() {
+    this.keys_ = new Float64Array(MIN_CAPACITY).fill(EMPTY);
+    this.vals = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
+    this.mask = MIN_CAPACITY - 1;
+    this.shift = 32 - Math.log2(MIN_CAPACITY);
   }
 
   get size(): number {
@@ -113,19 +111,11 @@ export class OffsetMap<V> {
   }
 
   keys(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.keys_.length; i++) if (this.keys_[i] !== EMPTY) out.push(this.keys_[i]!);
-    return out;
+    return this.entries().map(([o]) => o);
   }
 
   values(): V[] {
-    const out: V[] = [];
-    for (let i = 0; i < this.keys_.length; i++) if (this.keys_[i] !== EMPTY) out.push(this.vals[i] as V);
-    return out;
-  }
-
-  [Symbol.iterator](): IterableIterator<[number, V]> {
-    return this.entries()[Symbol.iterator]();
+    return this.entries().map(([, v]) => v);
   }
 
   private resize(capacity: number): void {

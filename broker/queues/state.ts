@@ -115,6 +115,12 @@ export class PartState {
   }
 }
 
+/** A new meta for a lease event's message. Every field present from the start, so all metas
+ * share one object shape. */
+function leasedMeta(ev: Extract<QueueEvent, { e: 'lease' }>, attempts: number, shared: boolean): MessageMeta {
+  return { state: 'leased', attempts, tok: ev.tok, until: ev.until, due: undefined, key: undefined, firstFailure: undefined, lastFailure: undefined, lastKind: undefined, lastMessage: undefined, shared };
+}
+
 export class SubState {
   readonly parts = new Map<number, PartState>();
   readonly counters = { acked: 0, deadLettered: 0, expired: 0 };
@@ -161,12 +167,11 @@ export class SubState {
       if (m === undefined) {
         this.inFlight++;
         if (key === undefined) {
-          // Every field present from the start, so all metas share one object shape.
-          first ??= { state: 'leased', attempts: 1, tok: ev.tok, until: ev.until, due: undefined, key: undefined, firstFailure: undefined, lastFailure: undefined, lastKind: undefined, lastMessage: undefined, shared: true };
+          first ??= leasedMeta(ev, 1, true);
           ps.meta.set(o, first);
           continue;
         }
-        m = { state: 'leased', attempts: 0, tok: ev.tok, until: ev.until, due: undefined, key: undefined, firstFailure: undefined, lastFailure: undefined, lastKind: undefined, lastMessage: undefined, shared: false };
+        m = leasedMeta(ev, 0, false);
         ps.meta.set(o, m);
       } else {
         m = ps.own(o, m);
